@@ -1,0 +1,46 @@
+# One command per workflow. `make demo` and `make test` work on a fresh machine with only
+# Python >= 3.11 and pip: they create .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOME_DIR ?= $(CURDIR)/.nq57
+
+.PHONY: demo test lint dev clean install install-test
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## demo: generate the demo inbox and run the whole pipeline for 2026-Q2
+demo: install
+	NQ57_HOME=$(HOME_DIR) $(BIN)/nq57 demo
+
+## test: run the test suite (includes an end-to-end run on generated demo data)
+test: install-test
+	$(BIN)/pytest
+
+## lint: ruff on Python, sqlfluff on the dbt models
+lint: install-test
+	$(BIN)/ruff check .
+	cd dbt && NQ57_HOME=$(HOME_DIR) ../$(BIN)/sqlfluff lint models
+
+## dev: the Dagster UI on http://127.0.0.1:3000 over the same home
+dev: install
+	mkdir -p $(HOME_DIR)/dagster
+	NQ57_HOME=$(HOME_DIR) DAGSTER_HOME=$(HOME_DIR)/dagster $(BIN)/dagster dev \
+		-m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(HOME_DIR) dbt/target dbt/logs

@@ -1,0 +1,296 @@
+"""``nq57``: the command line for data engineers (demo, run, check).
+
+``nq57 run`` executes the same Dagster Definitions that ``dagster dev`` shows, in-process,
+against a persistent instance under the home directory, so every run is visible in the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dagster_project.lib.paths import Home
+
+HOME_LAYOUT = """\
+All state lives in one home directory, NQ57_HOME (default ./.nq57):
+  warehouse.duckdb      DuckDB warehouse built by dbt (schemas reference, staging,
+                        intermediate, marts)
+  inbox/                default inbox; `nq57 demo` writes the demo submissions here
+  archive/<sha>/        every received file, stored once by SHA-256, with receipt.json
+  landing/              parsed rows as Parquet, one file per received file and table;
+                        landing/quarantine/ holds every rejected row with its reason
+  runs/<run_id>/gate/   gate (Great Expectations) results of each run
+  published/<period>/   published scorecards, e.g. published/2026-Q2/index.html
+  dagster/              Dagster run history (`make dev` opens it in the UI)
+"""
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- nq57 check ---------------------------------------------------------------------------
+def _problem_line(problem: Any) -> str:
+    where = ", ".join(part for part in (
+        f"sheet '{problem.sheet}'" if problem.sheet else "",
+        f"row {problem.row}" if problem.row else "",
+        f"column '{problem.column}'" if problem.column else "",
+        f"value '{problem.value}'" if problem.value else "",
+    ) if part)
+    kind = "ERROR" if problem.severity == "error" else "warning"
+    return (f"  [{kind}] {where or 'file'} [{problem.rule}]\n"
+            f"      vi: {problem.message_vi}\n      en: {problem.message_en}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate files against the contracts without loading anything."""
+    from dagster_project.lib.agencies import AgencyDirectory
+    from dagster_project.lib.contracts import load_contracts
+    from dagster_project.lib.submission import parse_submission
+
+    contracts = load_contracts()
+    directory = AgencyDirectory.from_seeds()
+    reports = []
+    all_accepted = True
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            _say(f"{name}: not found / không tìm thấy tệp")
+            all_accepted = False
+            continue
+        submission = parse_submission(path, contracts, directory)
+        all_accepted &= submission.accepted
+        reports.append({
+            "file": str(path),
+            "sha256": submission.sha256,
+            "source": submission.source,
+            "status": "accepted" if submission.accepted else "rejected",
+            "rows_read": submission.rows_read,
+            "rows_accepted": len(submission.rows),
+            "rows_quarantined": submission.rows_quarantined,
+            "metadata": {k: str(v) for k, v in submission.metadata.items()},
+            "problems": [p.as_dict() for p in submission.problems],
+        })
+        if not args.json:
+            verdict = ("ACCEPTED / CHẤP NHẬN" if submission.accepted
+                       else "REJECTED / KHÔNG CHẤP NHẬN")
+            _say(f"{path}: {verdict} — {submission.source or 'unknown source'}; "
+                 f"{len(submission.rows)}/{submission.rows_read} rows valid")
+            for problem in submission.problems:
+                _say(_problem_line(problem))
+    if args.json:
+        _say(json.dumps({"files": reports, "all_accepted": all_accepted}, ensure_ascii=False,
+                        indent=2))
+    return EXIT_OK if all_accepted else EXIT_FAILED
+
+
+# --- nq57 run -----------------------------------------------------------------------------
+class _ProgressHandler(logging.Handler):
+    """Prints one line per step started/finished, so long runs show where they are."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "dagster_meta", {}).get("dagster_event")
+        if event is None:
+            return
+        step = event.step_key or ""
+        if event.event_type_value == "STEP_START":
+            self.started[step] = time.monotonic()
+            _say(f"  → {step}")
+        elif event.event_type_value in {"STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}:
+            took = time.monotonic() - self.started.get(step, time.monotonic())
+            mark = {"STEP_SUCCESS": "✓", "STEP_FAILURE": "✗", "STEP_SKIPPED": "·"}[
+                event.event_type_value]
+            _say(f"  {mark} {step} ({took:.1f} s)")
+
+
+def _progress_logger():
+    from dagster import logger
+
+    @logger(description="One line per step for the nq57 command line.")
+    def nq57_progress(_init_context):
+        log = logging.getLogger("nq57.progress")
+        log.setLevel(logging.INFO)
+        log.propagate = False
+        if not log.handlers:
+            log.addHandler(_ProgressHandler())
+        return log
+
+    return nq57_progress
+
+
+def _latest_landed_quarter(home: Home) -> str | None:
+    import duckdb
+
+    from dagster_project.lib.periods import quarter_key
+
+    pattern = home.landing / "tasks" / "progress_report" / "*.parquet"
+    with duckdb.connect() as con:
+        row = con.execute(f"select max(reporting_month) from read_parquet('{pattern}')").fetchone()
+    return quarter_key(row[0]) if row and row[0] else None
+
+
+def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool) -> Any:
+    from dagster import DagsterInstance, in_process_executor
+
+    os.environ["DAGSTER_HOME"] = str(home.dagster)
+    from dagster_project.definitions import defs
+
+    instance = DagsterInstance.get()
+    run_config: dict[str, Any] = {
+        "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}},
+                    "nq57_progress": {}},
+    }
+    if inbox is not None:
+        run_config["resources"] = {"nq57": {"config": {"inbox": str(inbox)}}}
+    job = defs.get_job_def("nq57_monthly")
+    job = job.with_executor_def(in_process_executor).with_logger_defs(
+        {**job.loggers, "nq57_progress": _progress_logger()})
+    return job.execute_in_process(run_config=run_config, instance=instance,
+                                  partition_key=period, raise_on_error=False)
+
+
+def _failed_checks(result: Any) -> list[Any]:
+    return [e for e in result.get_asset_check_evaluations() if not e.passed]
+
+
+def _step_failures(result: Any) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            user = event.step_failure_data.user_failure_data
+            text = user.description if user and user.description else (
+                error.message if error else "")
+            if "DagsterAssetCheckFailedError" in (error.cls_name if error else ""):
+                continue  # already listed as a failed check
+            messages.append(f"{event.step_key}: {text.strip()}")
+    return messages
+
+
+def run_pipeline(home: Home, inbox: Path | None, period: str | None,
+                 verbose: bool = False) -> int:
+    """Run the monthly job for a period and report the outcome; returns the exit code."""
+    from dagster_project.lib.gate import quarter_bounds
+
+    if period is not None:
+        quarter_bounds(period)  # validates the key before anything runs
+    elif (period := _default_period(home, inbox, verbose)) is None:
+        _say("No progress reports found in the inbox / Không có báo cáo tiến độ trong hộp thư.")
+        return EXIT_FAILED
+    _say(f"nq57 run: period {period}, home {home.root}, inbox {inbox or home.inbox}")
+    started = time.monotonic()
+    result = _execute(home, inbox, period, verbose)
+    failed_checks = _failed_checks(result)
+    for evaluation in failed_checks:
+        description = evaluation.description or ""
+        severity = evaluation.severity.value if evaluation.severity else ""
+        _say(f"  check failed [{severity}]: {evaluation.asset_key.to_user_string()} "
+             f"{evaluation.check_name} {description}")
+    published = home.published / period / "index.html"
+    if result.success and published.exists():
+        _say(f"Published / Đã công bố {period} in {time.monotonic() - started:.0f} s: "
+             f"{published}")
+        return EXIT_OK
+    for message in _step_failures(result):
+        _say(f"  step failed: {message}")
+    _say(f"NOT published / KHÔNG công bố {period}: see the failed checks above.")
+    return EXIT_FAILED
+
+
+def _default_period(home: Home, inbox: Path | None, verbose: bool) -> str | None:
+    """Without --period: ingest first (idempotent), then take the latest reported quarter."""
+    from dagster_project.lib.inbox import ingest_family
+
+    ingest_family(home, inbox or home.inbox, "tasks")
+    return _latest_landed_quarter(home)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Ingest, build, gate and publish."""
+    home = Home.from_env().ensure()
+    inbox = Path(args.inbox).resolve() if args.inbox else None
+    return run_pipeline(home, inbox, args.period, args.verbose)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Generate the demo inbox into the home and run the pipeline on it."""
+    from dagster_project.demo.generator import generate_demo_inbox
+
+    home = Home.from_env().ensure()
+    started = time.monotonic()
+    _say(f"Generating the demo inbox in {home.inbox} …")
+    summary = generate_demo_inbox(home.inbox)
+    _say(f"  {len(summary.files)} files in {time.monotonic() - started:.0f} s")
+    return run_pipeline(home, home.inbox, args.period, args.verbose)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``nq57`` argument parser (also documents the home layout)."""
+    parser = argparse.ArgumentParser(
+        prog="nq57",
+        description="nq57 — warehouse and quarterly scorecard for monitoring Resolution "
+                    "57-NQ/TW: ingest agency spreadsheets, build the DuckDB warehouse with "
+                    "dbt, gate with Great Expectations, publish the Vietnamese scorecard.",
+        epilog=HOME_LAYOUT + "\nExit codes: 0 success, 1 rejected files or gate failed, "
+                             "2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", help="generate the demo inbox and run the pipeline (what `make demo` runs)",
+        description="Write the deterministic demo inbox (task register and 18 months of "
+                    "progress reports from every reporting body) into NQ57_HOME/inbox and "
+                    "run the pipeline for --period (default 2026-Q2).")
+    demo.add_argument("--period", default="2026-Q2", help="quarter to publish (default 2026-Q2)")
+    demo.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    demo.set_defaults(func=cmd_demo)
+
+    run = commands.add_parser(
+        "run", help="ingest an inbox, build, check, publish if the gate passes",
+        description="Archive and land every new file in the inbox, build the warehouse with "
+                    "dbt, run the gate, and publish the quarter's scorecard if no blocking "
+                    "check failed. Exits 1 and names the failed checks otherwise.")
+    run.add_argument("--inbox", help="folder of submissions (default NQ57_HOME/inbox)")
+    run.add_argument("--period", help="quarter to publish, e.g. 2026-Q2 (default: the latest "
+                                      "quarter with progress reports)")
+    run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.set_defaults(func=cmd_run)
+
+    check = commands.add_parser(
+        "check", help="validate submission files without loading them",
+        description="Read each file against the source contracts and list every problem "
+                    "with sheet, row, column, value and rule, in Vietnamese and English. "
+                    "Exit 0 when all files are accepted, 1 otherwise.")
+    check.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xls or csv files")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``nq57`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as error:
+        _say(f"nq57: {error}")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""The one Dagster code location of nq57: ingest → dbt → gate → scorecard."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster import Definitions, define_asset_job
+from dagster_dbt import DbtCliResource
+
+from dagster_project.defs.ingest.tasks import task_submissions
+from dagster_project.defs.publish.scorecard import QUARTERS, scorecard
+from dagster_project.defs.quality.gate import GATE_CHECKS
+from dagster_project.defs.resources import Nq57Settings
+from dagster_project.defs.transform.dbt import DBT_PROJECT, nq57_dbt_models
+from dagster_project.lib.paths import Home
+
+MONTHLY_JOB = define_asset_job(
+    "nq57_monthly",
+    selection="*",
+    partitions_def=QUARTERS,
+    description="Ingest the inbox, build the warehouse, run the gate, publish the quarter.",
+)
+
+
+def _dbt_resource() -> DbtCliResource:
+    """dbt from this environment, even when its bin folder is not on PATH (e.g. .venv)."""
+    beside_python = Path(sys.executable).with_name("dbt")
+    executable = str(beside_python) if beside_python.exists() else "dbt"
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=executable)
+
+
+Home.from_env().ensure()  # dbt's profile reads NQ57_HOME; make sure it is set and exists
+
+defs = Definitions(
+    assets=[task_submissions, nq57_dbt_models, scorecard],
+    asset_checks=GATE_CHECKS,
+    jobs=[MONTHLY_JOB],
+    resources={"nq57": Nq57Settings(), "dbt": _dbt_resource()},
+)

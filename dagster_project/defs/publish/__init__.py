@@ -1,0 +1,1 @@
+"""defs/publish package."""

@@ -1,0 +1,68 @@
+"""Great Expectations suites from the rule catalogue, as Dagster asset checks.
+
+One multi-asset check per suite (one GX validation, one batch) yields one check result per
+rule; blocking rules are ``blocking=True`` checks, so Dagster skips the scorecard in the same
+run, and the scorecard's own guard re-reads the recorded results before publishing.
+"""
+
+# No `from __future__ import annotations` here: Dagster inspects the context annotations.
+from collections.abc import Iterator
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetChecksDefinition,
+    AssetKey,
+    MetadataValue,
+    multi_asset_check,
+)
+
+from dagster_project.defs.resources import Nq57Settings
+from dagster_project.lib.gate import Suite, load_catalogue, run_suite, write_results
+
+PARTITION_TAG = "dagster/partition"
+
+
+def _suite_check(suite: Suite) -> AssetChecksDefinition:
+    specs = [
+        AssetCheckSpec(
+            name=rule.check_name,
+            asset=AssetKey(suite.asset.split("/")),
+            blocking=rule.blocking,
+            description=f"{rule.id} ({rule.severity}): {rule.message_vi} / {rule.message_en}",
+        )
+        for rule in suite.rules
+    ]
+
+    @multi_asset_check(specs=specs, name=f"gx_{suite.name}", can_subset=False)
+    def _check(context: AssetCheckExecutionContext, nq57: Nq57Settings
+               ) -> Iterator[AssetCheckResult]:
+        home = nq57.home_dir()
+        # The run's partition is the quarter being published; without one, the latest.
+        period_key = context.run.tags.get(PARTITION_TAG)
+        period, results = run_suite(home.warehouse, suite, period_key)
+        write_results(home, context.run.run_id, suite, period, results)
+        for result in results:
+            yield AssetCheckResult(
+                asset_key=AssetKey(suite.asset.split("/")),
+                check_name=result.check_name,
+                passed=result.passed,
+                severity=(AssetCheckSeverity.ERROR if result.severity == "blocking"
+                          else AssetCheckSeverity.WARN),
+                description=f"{result.rule_id}: {result.message_en}",
+                metadata={
+                    "rule_id": result.rule_id,
+                    "period": period.period_key,
+                    "as_of_date": period.as_of_date.isoformat(),
+                    "message_vi": result.message_vi,
+                    "observed": MetadataValue.json(result.observed),
+                },
+            )
+
+    _check.__doc__ = suite.description
+    return _check
+
+
+GATE_CHECKS = [_suite_check(suite) for suite in load_catalogue()]

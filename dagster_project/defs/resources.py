@@ -1,0 +1,30 @@
+"""Run settings shared by every asset: where the nq57 home and the inbox are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from dagster_project.lib.paths import Home
+
+
+class Nq57Settings(ConfigurableResource):
+    """Where state lives (``home``) and which folder to ingest (``inbox``).
+
+    Defaults come from ``NQ57_HOME`` and ``NQ57_INBOX`` so ``dagster dev`` and ``nq57 run``
+    see the same folders; ``nq57 run --inbox`` overrides the inbox per run.
+    """
+
+    home: str = ""
+    inbox: str = ""
+
+    def home_dir(self) -> Home:
+        """The home directory, created if missing."""
+        return (Home(Path(self.home).resolve()) if self.home else Home.from_env()).ensure()
+
+    def inbox_dir(self) -> Path:
+        """The inbox to ingest: configured, else ``NQ57_INBOX``, else ``<home>/inbox``."""
+        configured = self.inbox or os.environ.get("NQ57_INBOX", "")
+        return Path(configured).resolve() if configured else self.home_dir().inbox

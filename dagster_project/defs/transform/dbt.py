@@ -1,0 +1,70 @@
+"""The dbt project as Dagster assets: every seed and model an asset, every test a check.
+
+Sources keep dbt's ``[source, table]`` keys, which are exactly the ingest assets' keys, so
+Dagster draws the lineage from inbox to marts with no glue code.
+"""
+
+# No `from __future__ import annotations` here: Dagster inspects the context annotations.
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from dagster_project.lib.dbt_manifest import ensure_manifest
+from dagster_project.lib.paths import DBT_PROJECT_DIR
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+class Nq57DbtTranslator(DagsterDbtTranslator):
+    """Groups assets by layer (staging, intermediate, marts, reference) as the folders do."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """The model's layer folder, or ``reference`` for seeds."""
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+TRANSLATOR = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=ensure_manifest(DBT_PROJECT.manifest_path),
+    project=DBT_PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+)
+def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """Build seeds, models and tests in dependency order (``dbt build``).
+
+    A failing test stops its children from building; the per-run target folder is removed
+    afterwards so runs do not pile up ``target/<uuid>`` folders.
+    """
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    try:
+        yield from invocation.stream()
+    finally:
+        target = Path(invocation.target_path)
+        if target.parent == DBT_PROJECT.target_path and target != DBT_PROJECT.target_path:
+            shutil.rmtree(target, ignore_errors=True)
+    if not invocation.is_successful():
+        failed = ", ".join(sorted(_failed_nodes(invocation.get_artifact("run_results.json"))))
+        raise RuntimeError(f"dbt build failed: {failed or 'see the dbt log above'}")
+
+
+def _failed_nodes(run_results: Mapping[str, Any]) -> set[str]:
+    return {
+        result["unique_id"]
+        for result in run_results.get("results", [])
+        if result.get("status") in {"error", "fail", "runtime error"}
+    }

@@ -1,0 +1,146 @@
+"""Source contracts: what each kind of submission must contain, read from YAML.
+
+A contract (``sources/<source>/contract.yaml``) names the columns of one source type with
+their Vietnamese and English header aliases, value type and whether they are required,
+plus metadata read from the title block. Layouts are data, not code branches: a new header
+spelling is a one-line change to a contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dagster_project.lib.paths import SOURCES_DIR
+from dagster_project.lib.vntext import match_key
+
+COLUMN_TYPES = {"code", "text", "date", "month", "deadline", "agency_list", "status"}
+METADATA_TYPES = {"agency", "month", "date", "integer"}
+
+
+class ContractError(ValueError):
+    """A contract file is malformed (a developer error, not a submission problem)."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a source: its warehouse name, header aliases and parse rule."""
+
+    name: str
+    label_vi: str
+    aliases: tuple[str, ...]
+    type: str
+    required: bool
+    pattern: str | None = None
+    role: str | None = None
+    plan_year_from: str | None = None
+
+    @property
+    def alias_keys(self) -> frozenset[str]:
+        """Match keys of every alias, for diacritic- and case-insensitive header matching."""
+        return frozenset(match_key(alias) for alias in (*self.aliases, self.label_vi, self.name))
+
+
+@dataclass(frozen=True)
+class MetadataSpec:
+    """A value read from the title block above the header row (e.g. the reporting month)."""
+
+    name: str
+    pattern: str
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Contract:
+    """Everything the reader needs to recognise and validate one source type."""
+
+    source: str
+    family: str
+    table: str
+    label_vi: str
+    label_en: str
+    grain: str
+    key: str
+    header_search_rows: int
+    columns: tuple[ColumnSpec, ...]
+    metadata: tuple[MetadataSpec, ...] = ()
+    statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    row_rules: tuple[dict[str, Any], ...] = ()
+    agency_date_from: str | None = None
+    group_column: str | None = None
+
+    @property
+    def required_columns(self) -> tuple[ColumnSpec, ...]:
+        """Columns a sheet must have for its rows to be loadable."""
+        return tuple(column for column in self.columns if column.required)
+
+    def column(self, name: str) -> ColumnSpec:
+        """The column spec called ``name``."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    def status_code(self, text: str) -> str | None:
+        """The warehouse status code for a status as written, or None if unknown."""
+        key = match_key(text)
+        for code, spellings in self.statuses.items():
+            if key in {match_key(spelling) for spelling in spellings}:
+                return code
+        return None
+
+
+def _column(raw: dict[str, Any], source: str) -> ColumnSpec:
+    column_type = raw.get("type", "text")
+    if column_type not in COLUMN_TYPES:
+        raise ContractError(f"{source}: column {raw.get('name')} has unknown type {column_type}")
+    return ColumnSpec(
+        name=raw["name"],
+        label_vi=raw.get("label_vi", raw["name"]),
+        aliases=tuple(raw.get("aliases", ())),
+        type=column_type,
+        required=bool(raw.get("required", False)),
+        pattern=raw.get("pattern"),
+        role=raw.get("role"),
+        plan_year_from=raw.get("plan_year_from"),
+    )
+
+
+def _metadata(name: str, raw: dict[str, Any], source: str) -> MetadataSpec:
+    if raw.get("type") not in METADATA_TYPES:
+        raise ContractError(f"{source}: metadata {name} has unknown type {raw.get('type')}")
+    return MetadataSpec(name, raw["pattern"], raw["type"], bool(raw.get("required", False)))
+
+
+def load_contract(path: Path) -> Contract:
+    """Read one contract file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source = raw["source"]
+    return Contract(
+        source=source,
+        family=raw["family"],
+        table=raw["table"],
+        label_vi=raw["label_vi"],
+        label_en=raw["label_en"],
+        grain=raw["grain"],
+        key=raw["key"],
+        header_search_rows=int(raw.get("header_search_rows", 30)),
+        columns=tuple(_column(column, source) for column in raw["columns"]),
+        metadata=tuple(
+            _metadata(name, spec, source) for name, spec in (raw.get("metadata") or {}).items()
+        ),
+        statuses={code: tuple(words) for code, words in (raw.get("statuses") or {}).items()},
+        row_rules=tuple(raw.get("row_rules") or ()),
+        agency_date_from=raw.get("agency_date_from"),
+        group_column=raw.get("group_column"),
+    )
+
+
+def load_contracts(sources_dir: Path = SOURCES_DIR) -> dict[str, Contract]:
+    """All contracts under ``sources/*/contract.yaml``, by source name."""
+    contracts = [load_contract(path) for path in sorted(sources_dir.glob("*/contract.yaml"))]
+    return {contract.source: contract for contract in contracts}

@@ -1,0 +1,97 @@
+"""Take in a folder of submissions: parse each new file once, archive it, land its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.contracts import load_contracts
+from dagster_project.lib.landing import (
+    archive_file,
+    ensure_empty_tables,
+    land_submission,
+)
+from dagster_project.lib.paths import Home
+from dagster_project.lib.submission import ParsedSubmission, file_sha256, parse_submission
+from dagster_project.lib.workbook import SUPPORTED_SUFFIXES
+
+
+@dataclass
+class IngestSummary:
+    """What one pass over the inbox did, for asset metadata and the CLI."""
+
+    files_seen: int = 0
+    files_new: int = 0
+    files_already_landed: int = 0
+    files_accepted: int = 0
+    files_rejected: int = 0
+    rows_landed: dict[str, int] = field(default_factory=dict)
+    rows_quarantined: int = 0
+    rejected: list[ParsedSubmission] = field(default_factory=list)
+
+    def add_rows(self, written: dict[str, int]) -> None:
+        """Accumulate rows written per table."""
+        for table, count in written.items():
+            self.rows_landed[table] = self.rows_landed.get(table, 0) + count
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Spreadsheet files under the inbox, in a stable order (sub-folders included)."""
+    if not inbox.is_dir():
+        raise FileNotFoundError(f"Inbox not found / Không tìm thấy thư mục: {inbox}")
+    return sorted(
+        path for path in inbox.rglob("*")
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+        and not path.name.startswith(("~$", "."))
+    )
+
+
+def _already_landed(home: Home, sha256: str) -> bool:
+    """Landing writes the quarantine file last, so its presence means the file is done."""
+    receipt = home.archive / sha256[:2] / sha256 / "receipt.json"
+    return receipt.exists() and (home.landing / "quarantine" / f"{sha256}.parquet").exists()
+
+
+def ingest_family(
+    home: Home,
+    inbox: Path,
+    family: str,
+    *,
+    log: Callable[[str], None] = lambda _message: None,
+) -> IngestSummary:
+    """Archive and land every new file of one source family found in the inbox.
+
+    Files already archived (same SHA-256) are skipped, so re-running on the same inbox is a
+    no-op. Files that match no contract of any family are archived and reported as rejected.
+    """
+    contracts = load_contracts()
+    family_contracts = [c for c in contracts.values() if c.family == family]
+    tables = sorted({c.table for c in family_contracts} | {f"{c.table}_agencies"
+                    for c in family_contracts if any(col.type == "agency_list"
+                                                     for col in c.columns)})
+    ensure_empty_tables(home, family, tables)
+    directory = AgencyDirectory.from_seeds()
+    summary = IngestSummary()
+    files = inbox_files(inbox)
+    for number, path in enumerate(files, start=1):
+        summary.files_seen += 1
+        if _already_landed(home, file_sha256(path)):
+            summary.files_already_landed += 1
+            continue
+        submission = parse_submission(path, contracts, directory)
+        if submission.family not in (None, family):
+            continue  # another family's asset lands it
+        receipt, is_new = archive_file(home, submission)
+        summary.files_new += int(is_new)
+        summary.add_rows(land_submission(home, submission, receipt))
+        summary.rows_quarantined += submission.rows_quarantined
+        if submission.accepted:
+            summary.files_accepted += 1
+        else:
+            summary.files_rejected += 1
+            summary.rejected.append(submission)
+        if number % 250 == 0:
+            log(f"{number}/{len(files)} files read")
+    return summary

@@ -1,0 +1,174 @@
+"""The landing zone: an immutable archive of received files and their parsed rows as Parquet.
+
+Every received file is copied once into ``archive/<sha[:2]>/<sha256>/`` with a
+``receipt.json`` (who, when, what); re-ingesting the same bytes is a no-op. Parsed rows land
+as ``landing/<family>/<table>/<sha256>.parquet`` and rejected rows as
+``landing/quarantine/<sha256>.parquet``, so the warehouse can always be rebuilt from here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dagster_project.lib.paths import Home
+from dagster_project.lib.submission import ParsedSubmission
+
+LINEAGE_COLUMNS = {
+    "file_sha256": "VARCHAR",
+    "file_name": "VARCHAR",
+    "sheet_name": "VARCHAR",
+    "row_number": "INTEGER",
+    "received_at": "TIMESTAMP",
+}
+
+# Landed column types per table. Parsing has already happened, so these are exact types.
+TABLE_SCHEMAS: dict[str, dict[str, str]] = {
+    "register": {
+        **LINEAGE_COLUMNS,
+        "task_code": "VARCHAR",
+        "source_document": "VARCHAR",
+        "assigned_date": "DATE",
+        "task_group": "VARCHAR",
+        "task_name": "VARCHAR",
+        "lead_agencies_text": "VARCHAR",
+        "coordinating_agencies_text": "VARCHAR",
+        "expected_product": "VARCHAR",
+        "deadline_text": "VARCHAR",
+        "due_date": "DATE",
+        "recurrence": "VARCHAR",
+        "note": "VARCHAR",
+    },
+    "register_agencies": {
+        "file_sha256": "VARCHAR",
+        "task_code": "VARCHAR",
+        "role": "VARCHAR",
+        "position": "INTEGER",
+        "agency_text": "VARCHAR",
+        "agency_id": "VARCHAR",
+    },
+    "progress_report": {
+        **LINEAGE_COLUMNS,
+        "reporting_agency_id": "VARCHAR",
+        "reporting_month": "DATE",
+        "as_of_date": "DATE",
+        "task_group": "VARCHAR",
+        "task_code": "VARCHAR",
+        "task_name": "VARCHAR",
+        "status": "VARCHAR",
+        "status_text": "VARCHAR",
+        "completion_date": "DATE",
+        "product": "VARCHAR",
+        "evidence": "VARCHAR",
+        "difficulties": "VARCHAR",
+    },
+    "quarantine": {
+        "file_sha256": "VARCHAR",
+        "received_at": "TIMESTAMP",
+        "source": "VARCHAR",
+        "file": "VARCHAR",
+        "sheet": "VARCHAR",
+        "row": "INTEGER",
+        "column": "VARCHAR",
+        "value": "VARCHAR",
+        "rule": "VARCHAR",
+        "severity": "VARCHAR",
+        "message_vi": "VARCHAR",
+        "message_en": "VARCHAR",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Archive record of one received file."""
+
+    sha256: str
+    original_name: str
+    original_path: str
+    size_bytes: int
+    received_at: str
+    source: str | None
+    metadata: dict[str, Any]
+
+    @property
+    def received_at_dt(self) -> datetime:
+        """``received_at`` as a naive UTC datetime (Parquet TIMESTAMP)."""
+        return datetime.fromisoformat(self.received_at).replace(tzinfo=None)
+
+
+def archive_file(home: Home, submission: ParsedSubmission) -> tuple[Receipt, bool]:
+    """Store the file's bytes once; return its receipt and whether it was new."""
+    folder = home.archive / submission.sha256[:2] / submission.sha256
+    receipt_path = folder / "receipt.json"
+    if receipt_path.exists():
+        return Receipt(**json.loads(receipt_path.read_text(encoding="utf-8"))), False
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(submission.path, folder / submission.path.name)
+    receipt = Receipt(
+        sha256=submission.sha256,
+        original_name=submission.path.name,
+        original_path=str(submission.path),
+        size_bytes=submission.path.stat().st_size,
+        received_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        source=submission.source,
+        metadata={key: str(value) for key, value in submission.metadata.items()},
+    )
+    tmp = receipt_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(receipt.__dict__, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(receipt_path)  # the receipt appears last: a half-archived file has none
+    return receipt, True
+
+
+def table_path(home: Home, family: str, table: str, sha256: str) -> Path:
+    """Where one file's rows of one table land."""
+    return home.landing / family / table / f"{sha256}.parquet"
+
+
+def write_parquet(rows: list[dict[str, Any]], schema: dict[str, str], path: Path) -> None:
+    """Write rows with exact column types (atomically: tmp file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame.from_records(rows, columns=list(schema)) if rows else pd.DataFrame(
+        {column: pd.Series([], dtype="object") for column in schema})
+    tmp = path.with_suffix(".parquet.tmp")
+    casts = ", ".join(f'cast("{column}" as {kind}) as "{column}"' for column, kind in schema.items())
+    with duckdb.connect() as con:
+        con.register("landed_rows", frame)
+        con.execute(f"copy (select {casts} from landed_rows) to '{tmp}' (format parquet)")
+    tmp.replace(path)
+
+
+def ensure_empty_tables(home: Home, family: str, tables: list[str]) -> None:
+    """A zero-row file per table so the warehouse builds even before the first submission."""
+    for table in tables:
+        path = home.landing / family / table / "_empty.parquet"
+        if not path.exists():
+            write_parquet([], TABLE_SCHEMAS[table], path)
+
+
+def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt) -> dict[str, int]:
+    """Write a parsed submission's rows and quarantine; return rows written per table."""
+    written: dict[str, int] = {}
+    received_at = receipt.received_at_dt
+    if submission.family and submission.table:
+        rows = [{**row, "received_at": received_at} for row in submission.rows]
+        write_parquet(rows, TABLE_SCHEMAS[submission.table],
+                      table_path(home, submission.family, submission.table, submission.sha256))
+        written[submission.table] = len(rows)
+        for table, child_rows in submission.child_rows.items():
+            write_parquet(child_rows, TABLE_SCHEMAS[table],
+                          table_path(home, submission.family, table, submission.sha256))
+            written[table] = len(child_rows)
+    problems = [{**p.as_dict(), "file_sha256": submission.sha256, "received_at": received_at,
+                 "source": submission.source} for p in submission.problems]
+    write_parquet(problems, TABLE_SCHEMAS["quarantine"],
+                  home.landing / "quarantine" / f"{submission.sha256}.parquet")
+    written["quarantine"] = len(problems)
+    return written

@@ -1,0 +1,73 @@
+"""Where things live: the repository's own folders and the nq57 home directory.
+
+All state (warehouse, landing archive, releases, run history) lives under one home
+directory, ``NQ57_HOME`` (default ``./.nq57``), so a run can be inspected, copied or
+deleted as one folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOURCES_DIR = REPO_ROOT / "sources"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+REPORTS_DIR = REPO_ROOT / "reports"
+
+
+@dataclass(frozen=True)
+class Home:
+    """The nq57 home directory and the fixed layout inside it."""
+
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> Home:
+        """The home named by ``NQ57_HOME``, or ``./.nq57``, as an absolute path."""
+        return cls(Path(os.environ.get("NQ57_HOME", ".nq57")).resolve())
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB warehouse that dbt builds."""
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def inbox(self) -> Path:
+        """Default inbox: files waiting to be ingested (the demo writes here)."""
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        """Immutable copies of every received file, keyed by SHA-256."""
+        return self.root / "archive"
+
+    @property
+    def landing(self) -> Path:
+        """Parsed rows as Parquet, one file per received file and table."""
+        return self.root / "landing"
+
+    @property
+    def published(self) -> Path:
+        """Published scorecards, one folder per period."""
+        return self.root / "published"
+
+    @property
+    def runs(self) -> Path:
+        """Per-run records (gate results) that the publish step reads."""
+        return self.root / "runs"
+
+    @property
+    def dagster(self) -> Path:
+        """Dagster's instance directory (run history shown by ``dagster dev``)."""
+        return self.root / "dagster"
+
+    def ensure(self) -> Home:
+        """Create the layout if missing and export NQ57_HOME for dbt and Dagster."""
+        for folder in (self.root, self.archive, self.landing, self.published, self.runs,
+                       self.dagster):
+            folder.mkdir(parents=True, exist_ok=True)
+        os.environ["NQ57_HOME"] = str(self.root)
+        return self

@@ -1,0 +1,441 @@
+"""Parse one submitted file against the source contracts: rows to load, problems to report.
+
+This is the single code path behind both ``nq57 check`` (validate without loading) and the
+Dagster ingest assets (load what is valid, quarantine the rest). Every problem names the
+file, sheet, row, column, raw value and rule, in Vietnamese and English.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.contracts import ColumnSpec, Contract, MetadataSpec
+from dagster_project.lib.deadlines import parse_deadline
+from dagster_project.lib.values import ValueParseError, parse_date, parse_month
+from dagster_project.lib.vntext import is_blank, match_key, normalize_text
+from dagster_project.lib.workbook import Sheet, UnreadableFileError, read_sheets
+
+# A row whose first filled cell starts like this ends the table (signature block, notes).
+FOOTER_KEYS = ("noinhan", "ghichu", "nguoilap", "thutruong", "botruong", "chutich", "daky",
+               "tm", "kt", "giamdoc", "truongban")
+ROMAN_NUMERAL = re.compile(
+    r"^(?=[IVXLC]+\.?$)(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})\.?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a submission, located precisely enough for the agency to fix it."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    message_vi: str
+    message_en: str
+    severity: str = "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output and the quarantine table."""
+        return asdict(self)
+
+
+@dataclass
+class ParsedSubmission:
+    """What one file yields: its identity, the source it matched, rows and problems."""
+
+    path: Path
+    sha256: str
+    source: str | None = None
+    family: str | None = None
+    table: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    child_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that reject a row or the file."""
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems worth telling the agency that do not stop loading."""
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
+    @property
+    def accepted(self) -> bool:
+        """A file is accepted when it matched a source and nothing in it is an error."""
+        return self.source is not None and not self.errors
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Distinct data rows rejected by at least one error."""
+        return len({(p.sheet, p.row) for p in self.errors if p.row is not None})
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes: the identity of a submission in the archive."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _text(value: Any) -> str:
+    """A cell as display text (what the agency sees), for messages and text columns."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return normalize_text(str(value))
+
+
+@dataclass(frozen=True)
+class _Header:
+    row_index: int
+    columns: dict[int, ColumnSpec]
+    unknown: dict[int, str]
+    missing: tuple[ColumnSpec, ...]
+
+
+def _match_header(row: Sequence[Any], contract: Contract) -> _Header | None:
+    """Map a candidate header row's cells to contract columns (None if it is no header)."""
+    columns: dict[int, ColumnSpec] = {}
+    unknown: dict[int, str] = {}
+    for index, cell in enumerate(row):
+        if is_blank(cell):
+            continue
+        key = match_key(str(cell))
+        spec = next((c for c in contract.columns if key in c.alias_keys), None)
+        if spec is not None and spec not in columns.values():
+            columns[index] = spec
+        else:
+            unknown[index] = _text(cell)
+    if not columns:
+        return None
+    found = set(columns.values())
+    missing = tuple(c for c in contract.required_columns if c not in found)
+    return _Header(-1, columns, unknown, missing)
+
+
+def _find_header(sheet: Sheet, contracts: Iterable[Contract]) -> tuple[Contract, _Header] | None:
+    """The contract and header row that best explain a sheet (most required columns matched)."""
+    best: tuple[float, int, Contract, _Header] | None = None
+    for contract in contracts:
+        for index, row in enumerate(sheet.rows[: contract.header_search_rows]):
+            header = _match_header(row, contract)
+            if header is None:
+                continue
+            required = len(contract.required_columns)
+            score = ((required - len(header.missing)) / required, len(header.columns))
+            if best is None or score > best[:2]:
+                best = (*score, contract, _Header(index, header.columns, header.unknown,
+                                                  header.missing))
+    if best is None or best[0] == 0:
+        return None
+    return best[2], best[3]
+
+
+class _SheetParser:
+    """Parses the data rows of one sheet under one contract."""
+
+    def __init__(self, submission: ParsedSubmission, sheet: Sheet, contract: Contract,
+                 header: _Header, directory: AgencyDirectory) -> None:
+        self.submission = submission
+        self.sheet = sheet
+        self.contract = contract
+        self.header = header
+        self.directory = directory
+        self.metadata: dict[str, Any] = {}
+
+    def problem(self, row: int | None, column: str | None, value: Any, rule: str,
+                message_vi: str, message_en: str, severity: str = "error") -> None:
+        self.submission.problems.append(Problem(
+            self.submission.path.name, self.sheet.name, row, column,
+            None if value is None else _text(value) or None, rule, message_vi, message_en,
+            severity,
+        ))
+
+    # --- title block -------------------------------------------------------------------
+    def read_metadata(self) -> bool:
+        """Read title-block values; False when a required one is missing or invalid."""
+        title_lines = [
+            _text(cell)
+            for row in self.sheet.rows[: self.header.row_index]
+            for cell in row
+            if not is_blank(cell)
+        ]
+        ok = True
+        # Agencies are resolved as of the report's date, so read dates first.
+        for spec in sorted(self.contract.metadata, key=lambda spec: spec.type == "agency"):
+            raw = next((m.group(1) for line in title_lines
+                        if (m := re.search(spec.pattern, line))), None)
+            if raw is None:
+                if spec.required:
+                    ok = False
+                    self.problem(None, spec.name, None, "metadata_missing",
+                                 f"Không tìm thấy thông tin bắt buộc '{spec.name}' ở phần đầu "
+                                 "trang (trên dòng tiêu đề bảng).",
+                                 f"Required title-block field '{spec.name}' not found above "
+                                 "the header row.")
+                continue
+            try:
+                self.metadata[spec.name] = self.parse_metadata(spec, raw.strip())
+            except ValueParseError as error:
+                ok = False
+                self.problem(None, spec.name, raw, error.rule, error.message_vi, error.message_en)
+        return ok
+
+    def parse_metadata(self, spec: MetadataSpec, raw: str) -> Any:
+        if spec.type == "date":
+            return parse_date(raw)
+        if spec.type == "month":
+            return parse_month(raw)
+        if spec.type == "integer":
+            return int(raw)
+        ref = self.directory.match(raw, self.metadata.get("as_of_date"))
+        if ref.agency_id is None:
+            hint = ", ".join(ref.suggestions)
+            raise ValueParseError(
+                "agency_unknown",
+                f"Không nhận ra cơ quan '{raw}'." + (f" Có phải: {hint}?" if hint else ""),
+                f"Unknown agency '{raw}'." + (f" Did you mean: {hint}?" if hint else ""),
+            )
+        return ref.agency_id
+
+    # --- data rows ---------------------------------------------------------------------
+    def parse_rows(self) -> None:
+        header = self.header
+        key_index = next(i for i, c in header.columns.items() if c.name == self.contract.key)
+        group: str | None = None
+        for index in range(header.row_index + 1, len(self.sheet.rows)):
+            row = self.sheet.rows[index]
+            excel_row = index + 1
+            filled = [(i, cell) for i, cell in enumerate(row) if not is_blank(cell)]
+            if not filled:
+                continue
+            key_cell = row[key_index] if key_index < len(row) else None
+            has_key = not is_blank(key_cell) and self.looks_like_key(key_cell)
+            first_key = match_key(_text(filled[0][1]))
+            if not has_key and any(first_key.startswith(k) for k in FOOTER_KEYS):
+                break
+            if not has_key and self.is_group_row(filled):
+                group = _text(filled[-1][1])
+                continue
+            self.submission.rows_read += 1
+            self.parse_row(row, excel_row, group)
+
+    def looks_like_key(self, value: Any) -> bool:
+        """Whether a cell in the key column holds a key rather than a group heading."""
+        pattern = self.contract.column(self.contract.key).pattern
+        return pattern is None or re.fullmatch(pattern, _text(value).upper()) is not None
+
+    @staticmethod
+    def is_group_row(filled: list[tuple[int, Any]]) -> bool:
+        """Group rows ("I. ...", "NHIỆM VỤ CHUNG"): a heading, optionally after a Roman
+        numeral, and nothing else on the row."""
+        first = _text(filled[0][1])
+        return len(filled) == 1 or (len(filled) == 2 and ROMAN_NUMERAL.match(first) is not None)
+
+    def parse_row(self, row: Sequence[Any], excel_row: int, group: str | None) -> None:
+        record: dict[str, Any] = {}
+        agency_cells: list[tuple[ColumnSpec, str]] = []
+        errors_before = len(self.submission.errors)
+        for index, spec in sorted(self.header.columns.items(), key=lambda item: item[0]):
+            value = row[index] if index < len(row) else None
+            label = _text(self.sheet.rows[self.header.row_index][index])
+            if is_blank(value):
+                if spec.required:
+                    self.problem(excel_row, label, None, "required_value_missing",
+                                 f"Cột '{label}' bắt buộc nhưng để trống.",
+                                 f"Column '{label}' is required but empty.")
+                self.set_empty(record, spec)
+                continue
+            try:
+                self.set_value(record, spec, value, agency_cells)
+            except ValueParseError as error:
+                self.problem(excel_row, label, value, error.rule, error.message_vi,
+                             error.message_en)
+        group_column = self.contract.group_column
+        if group_column and record.get(group_column) is None:
+            record[group_column] = group  # the heading the row stands under
+        if len(self.submission.errors) == errors_before:
+            self.finish_row(record, row, excel_row, agency_cells)
+
+    def set_empty(self, record: dict[str, Any], spec: ColumnSpec) -> None:
+        if spec.type == "deadline":
+            record.update(deadline_text=None, due_date=None, recurrence=None)
+        elif spec.type == "agency_list":
+            record[f"{spec.name}_text"] = None
+        elif spec.type == "status":
+            record.update(status=None, status_text=None)
+        else:
+            record[spec.name] = None
+
+    def set_value(self, record: dict[str, Any], spec: ColumnSpec, value: Any,
+                  agency_cells: list[tuple[ColumnSpec, str]]) -> None:
+        if spec.type == "date":
+            record[spec.name] = parse_date(value)
+        elif spec.type == "month":
+            record[spec.name] = parse_month(value)
+        elif spec.type == "code":
+            code = _text(value).upper()
+            if spec.pattern and not re.fullmatch(spec.pattern, code):
+                raise ValueParseError(
+                    "code_format",
+                    f"Mã '{code}' không đúng định dạng (ví dụ đúng: TB20-0001).",
+                    f"Code '{code}' does not have the expected form (e.g. TB20-0001).",
+                )
+            record[spec.name] = code
+        elif spec.type == "status":
+            text = _text(value)
+            code = self.contract.status_code(text)
+            if code is None:
+                allowed = "; ".join(words[0] for words in self.contract.statuses.values())
+                raise ValueParseError(
+                    "status_unknown",
+                    f"Tình trạng '{text}' không hợp lệ; dùng một trong: {allowed}.",
+                    f"Unknown status '{text}'; use one of: {allowed}.",
+                )
+            record.update(status=code, status_text=text)
+        elif spec.type == "agency_list":
+            text = _text(value)
+            record[f"{spec.name}_text"] = text
+            agency_cells.append((spec, text))
+        elif spec.type == "deadline":
+            record["deadline_text"] = _text(value)  # parsed in finish_row: needs the plan year
+        else:
+            record[spec.name] = _text(value)
+
+    def finish_row(self, record: dict[str, Any], row: Sequence[Any], excel_row: int,
+                   agency_cells: list[tuple[ColumnSpec, str]]) -> None:
+        """Checks that need several columns: deadline plan year, agencies, row rules."""
+        column_labels = {spec.name: _text(self.sheet.rows[self.header.row_index][index])
+                         for index, spec in self.header.columns.items()}
+        ok = True
+        for spec in self.contract.columns:
+            if spec.type == "deadline" and record.get("deadline_text"):
+                plan_date = record.get(spec.plan_year_from or "")
+                plan_year = plan_date.year if isinstance(plan_date, date) else self.metadata.get(
+                    "plan_year")
+                try:
+                    deadline = parse_deadline(record["deadline_text"], plan_year)
+                except ValueParseError as error:
+                    ok = False
+                    self.problem(excel_row, column_labels.get(spec.name), record["deadline_text"],
+                                 error.rule, error.message_vi, error.message_en)
+                    continue
+                record.update(deadline_text=deadline.original, due_date=deadline.due_date,
+                              recurrence=deadline.recurrence)
+        on_date = record.get(self.contract.agency_date_from or "") or self.metadata.get(
+            "as_of_date")
+        children: list[dict[str, Any]] = []
+        for spec, text in agency_cells:
+            for position, ref in enumerate(self.directory.split(text, on_date), start=1):
+                if ref.agency_id is None:
+                    ok = False
+                    hint = ", ".join(ref.suggestions)
+                    self.problem(
+                        excel_row, column_labels.get(spec.name), ref.text, "agency_unknown",
+                        f"Không nhận ra cơ quan '{ref.text}'."
+                        + (f" Có phải: {hint}?" if hint else ""),
+                        f"Unknown agency '{ref.text}'." + (f" Did you mean: {hint}?" if hint else ""),
+                    )
+                    continue
+                children.append({"task_code": record[self.contract.key], "role": spec.role,
+                                 "position": position, "agency_text": ref.text,
+                                 "agency_id": ref.agency_id})
+        for rule in self.contract.row_rules:
+            if all(record.get(k) == v for k, v in rule.get("when", {}).items()) and is_blank(
+                record.get(rule["require"])
+            ):
+                ok = False
+                label = column_labels.get(rule["require"], rule["require"])
+                self.problem(excel_row, label, None, rule["id"],
+                             f"Nhiệm vụ báo cáo đã hoàn thành phải có '{label}'.",
+                             f"A task reported as done must have '{label}'.")
+        if not ok:
+            return
+        record.update({
+            "file_sha256": self.submission.sha256,
+            "file_name": self.submission.path.name,
+            "sheet_name": self.sheet.name,
+            "row_number": excel_row,
+        })
+        for name, value in self.metadata.items():
+            record[f"{name}_id" if name == "reporting_agency" else name] = value
+        self.submission.rows.append(record)
+        table = f"{self.contract.table}_agencies"
+        for child in children:
+            child["file_sha256"] = self.submission.sha256
+        if agency_cells:
+            self.submission.child_rows.setdefault(table, []).extend(children)
+
+
+def parse_submission(path: Path, contracts: dict[str, Contract],
+                     directory: AgencyDirectory) -> ParsedSubmission:
+    """Read ``path``, match it to a contract and validate every row.
+
+    A sheet that matches no contract is ignored (cover sheets, instructions) unless no sheet
+    matches, in which case the file is rejected as unrecognised.
+    """
+    submission = ParsedSubmission(path=path, sha256=file_sha256(path))
+    try:
+        sheets = read_sheets(path)
+    except UnreadableFileError as error:
+        submission.problems.append(Problem(path.name, None, None, None, None, "file_unreadable",
+                                           error.message_vi, error.message_en))
+        return submission
+    for sheet in sheets:
+        found = _find_header(sheet, contracts.values())
+        if found is None:
+            continue
+        contract, header = found
+        if submission.source not in (None, contract.source):
+            submission.problems.append(Problem(
+                path.name, sheet.name, None, None, None, "mixed_sources",
+                "Một tệp chỉ được chứa một loại báo cáo.",
+                "A file may contain only one kind of submission."))
+            continue
+        submission.source, submission.family, submission.table = (
+            contract.source, contract.family, contract.table)
+        parser = _SheetParser(submission, sheet, contract, header, directory)
+        header_row = header.row_index + 1
+        for spec in header.missing:
+            parser.problem(header_row, spec.label_vi, None, "required_column_missing",
+                           f"Thiếu cột bắt buộc '{spec.label_vi}' (tên cột chấp nhận: "
+                           f"{', '.join(spec.aliases)}).",
+                           f"Required column '{spec.label_vi}' is missing (accepted headers: "
+                           f"{', '.join(spec.aliases)}).")
+        for index, label in header.unknown.items():
+            if index < len(sheet.rows[header.row_index]) and label:
+                parser.problem(header_row, label, None, "column_unknown",
+                               f"Cột '{label}' không có trong mẫu báo cáo; bỏ qua.",
+                               f"Column '{label}' is not in the template; ignored.", "warning")
+        if header.missing or not parser.read_metadata():
+            continue
+        submission.metadata.update(parser.metadata)
+        parser.parse_rows()
+    if submission.source is None and not submission.problems:
+        names = "; ".join(f"{c.label_vi} ({c.label_en})" for c in contracts.values())
+        submission.problems.append(Problem(
+            path.name, None, None, None, None, "source_unrecognised",
+            f"Không nhận ra loại báo cáo: không tìm thấy dòng tiêu đề cột của mẫu nào ({names}).",
+            f"Unrecognised submission: no sheet has the header row of a known template ({names})."))
+    return submission

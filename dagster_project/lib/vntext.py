@@ -1,0 +1,113 @@
+"""Vietnamese text normalisation and matching keys.
+
+Agency spreadsheets mix NFC and NFD byte forms of the same word (file 003 spells "Bộ Khoa học
+và Công nghệ" both ways), sprinkle non-breaking and zero-width spaces, and headings converted
+from TCVN3 fonts lose their capitals. Everything that compares or groups Vietnamese text goes
+through this module so that one ministry never becomes two rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["fold_diacritics", "is_blank", "match_key", "normalize_text"]
+
+# Spaces that Word/Excel put into Vietnamese documents: NBSP (U+00A0), the typographic spaces
+# U+2000..U+200A, narrow NBSP (U+202F), medium math space (U+205F), ideographic space (U+3000).
+_SPACE_LIKE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# Invisible characters that would split a key in two: zero-width space/joiners, word joiner,
+# the byte-order mark left by some CSV exports, and the soft hyphen.
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HSPACE_RUN = re.compile(r"[ \t\f\v]+")
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_text(value: str) -> str:
+    """Return ``value`` in one canonical form for storage and display.
+
+    NFC composition makes NFD and NFC inputs byte-identical; odd spaces become plain spaces and
+    invisible characters are removed; each line is stripped with inner runs of blanks collapsed
+    to one space; blank lines are dropped but line breaks between non-empty lines are kept,
+    because multi-line cells often list one agency or product per line.
+
+    Args:
+        value: Any text as read from a cell, CSV field or document.
+
+    Returns:
+        The normalised text, possibly empty.
+    """
+    text = unicodedata.normalize("NFC", value)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACE_LIKE.sub(" ", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
+    lines = (_HSPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@lru_cache(maxsize=65536)
+def fold_diacritics(value: str) -> str:
+    """Return ``value`` normalised, case-folded and stripped of Vietnamese diacritics.
+
+    Unlike :func:`match_key` it keeps spaces, digits and punctuation, so parsers can still see
+    word boundaries and separators ("tháng 06 / 2026" becomes "thang 06 / 2026"). It exists
+    because TCVN3 headings lose capitals and some users type without diacritics.
+
+    Args:
+        value: Any text.
+
+    Returns:
+        Lower-case text with "đ" mapped to "d" and all combining marks removed.
+    """
+    text = normalize_text(value).casefold().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped)
+
+
+@lru_cache(maxsize=65536)
+def match_key(value: str) -> str:
+    """Return the key used for case- and diacritic-insensitive matching.
+
+    "Bộ KH&CN", "Bộ KHCN" and "BỘ KH & CN" all give "bokhcn": only ASCII letters and digits
+    survive, so spacing, punctuation, case and accents never split one name into several.
+    The result is cached because the same few hundred names recur in tens of thousands of cells.
+
+    Args:
+        value: Any text.
+
+    Returns:
+        A string of characters a-z and 0-9 only (empty when nothing is left).
+    """
+    return _NOT_KEY_CHAR.sub("", fold_diacritics(value))
+
+
+def is_blank(value: object) -> bool:
+    """Tell whether a cell value carries no information.
+
+    Spreadsheet readers return missing cells as ``None``, float NaN, pandas ``NA``/``NaT`` or
+    strings made only of (non-breaking) spaces; all of them mean "empty" to a reviewer.
+
+    Args:
+        value: A raw cell value of any type.
+
+    Returns:
+        True for None, NaN, NA/NaT, the empty string and whitespace-only strings.
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return normalize_text(value) == ""
+    # pandas.NA and pandas.NaT, recognised by type name so this module stays dependency-free.
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return True
+    if isinstance(value, bool | int):
+        return False
+    try:
+        # Covers float, numpy floating types and Decimal("NaN").
+        return math.isnan(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return False

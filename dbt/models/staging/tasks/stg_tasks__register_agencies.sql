@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ source('tasks', 'register_agencies') }}
+
+),
+
+renamed as (
+
+    select
+        task_code as task_id,
+        file_sha256,
+        role as agency_role,
+        position as agency_position,
+        agency_text,
+        agency_id
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,57 @@
+"""The one Definitions object loads and wires the graph from inbox to scorecard."""
+
+from __future__ import annotations
+
+from dagster import AssetKey
+
+from dagster_project.definitions import defs
+from dagster_project.lib.gate import load_catalogue
+
+
+def _graph():
+    return defs.get_repository_def().asset_graph
+
+
+def test_asset_graph_snapshot() -> None:
+    keys = {key.to_user_string() for key in _graph().get_all_asset_keys()}
+    assert keys == {
+        "tasks/register", "tasks/register_agencies", "tasks/progress_report",
+        "reference/agencies", "reference/agency_aliases",
+        "staging/stg_tasks__register", "staging/stg_tasks__register_agencies",
+        "staging/stg_tasks__progress_reports",
+        "intermediate/int_agencies_rolled_up", "intermediate/int_tasks_registered",
+        "intermediate/int_task_agencies_assigned", "intermediate/int_progress_reports_latest",
+        "intermediate/int_reporting_quarters", "intermediate/int_task_quarter_status",
+        "intermediate/int_task_reports_unregistered",
+        "marts/dim_agency", "marts/fct_task", "marts/bridge_task_agency",
+        "marts/fct_task_status", "marts/fct_task_quarter_status", "marts/agg_task_completion",
+        "scorecard",
+    }
+
+
+def test_ingest_assets_feed_dbt_staging_without_glue() -> None:
+    graph = _graph()
+    parents = graph.get(AssetKey(["staging", "stg_tasks__register"])).parent_keys
+    assert AssetKey(["tasks", "register"]) in parents
+
+
+def test_every_catalogue_rule_is_a_check_and_blocking_matches_severity() -> None:
+    graph = _graph()
+    checks = {key.name: key for key in graph.asset_check_keys}
+    for suite in load_catalogue():
+        for rule in suite.rules:
+            key = checks[rule.check_name]
+            assert key.asset_key == AssetKey(suite.asset.split("/"))
+            assert graph.get_check_spec(key).blocking is rule.blocking
+
+
+def test_dbt_tests_are_checks_too() -> None:
+    names = {key.name for key in _graph().asset_check_keys}
+    assert "unique_fct_task_task_id" in names
+    assert "relationships_fct_task_lead_agency_id__agency_id__ref_dim_agency_" in names
+
+
+def test_scorecard_is_quarterly_and_depends_on_the_marts() -> None:
+    node = _graph().get(AssetKey("scorecard"))
+    assert node.partitions_def.get_partition_keys()[:2] == ["2025-Q1", "2025-Q2"]
+    assert AssetKey(["marts", "agg_task_completion"]) in node.parent_keys

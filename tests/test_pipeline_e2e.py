@@ -1,0 +1,123 @@
+"""End to end: the real Definitions on generated demo data, in temporary homes.
+
+The first run must publish 2026-Q2 with exactly the figures of the report of 30/6/2026.
+The second starts from the first run's archive, receives one corrupted resubmission (the
+Ministry of Science and Technology's June report with its evidence column wiped) and must
+publish nothing, naming the failed blocking check.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from dagster_project.cli import main
+
+pytestmark = pytest.mark.e2e
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, home: Path, inbox: Path, capsys) -> tuple[int, str]:
+    monkeypatch.setenv("NQ57_HOME", str(home))
+    code = main(["run", "--inbox", str(inbox), "--period", "2026-Q2"])
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("home_ok")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("NQ57_HOME", str(home))
+        assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2"]) == 0
+    return home
+
+
+def _national(home: Path, period: str) -> dict:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        frame = con.execute(
+            "select * from marts.agg_task_completion where scope = 'national' and period_key = ?",
+            [period],
+        ).fetchdf()
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def test_national_task_figures_match_the_report(published_home: Path) -> None:
+    row = _national(published_home, "2026-Q2")
+    assert str(row["as_of_date"])[:10] == "2026-06-29"
+    assert row["tasks_assigned"] == 1937
+    assert row["tasks_recurring"] == 468
+    assert row["tasks_with_deadline"] == 1469
+    assert row["tasks_done"] == 1245
+    assert row["tasks_in_progress"] == 168
+    assert row["tasks_overdue"] == 56
+    assert round(row["completion_rate"] * 100, 1) == 84.8
+    assert round(row["in_progress_rate"] * 100, 1) == 11.4
+    assert round(row["overdue_rate"] * 100, 1) == 3.8
+
+
+def test_history_covers_2025_q1_to_2026_q2(published_home: Path) -> None:
+    with duckdb.connect(str(published_home / "warehouse.duckdb"), read_only=True) as con:
+        periods = [r[0] for r in con.execute(
+            "select period_key from marts.agg_task_completion where scope = 'national' "
+            "order by period_start").fetchall()]
+        agencies = con.execute(
+            "select count(distinct agency_id) from marts.agg_task_completion a "
+            "join marts.dim_agency d using (agency_id) "
+            "where a.period_key = '2026-Q2' and d.is_reporting_body").fetchone()[0]
+    assert periods == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+    assert agencies == 73
+
+
+def test_published_scorecard_shows_the_figures(published_home: Path) -> None:
+    page = (published_home / "published" / "2026-Q2" / "index.html").read_text(encoding="utf-8")
+    for figure in ("1.937", "1.245", "84,8%", "11,4%", "3,8%"):
+        assert figure in page
+
+
+def test_rerun_on_same_inbox_lands_nothing_new(published_home: Path, demo_inbox: Path) -> None:
+    from dagster_project.lib.inbox import ingest_family
+    from dagster_project.lib.paths import Home
+
+    summary = ingest_family(Home(published_home), demo_inbox, "tasks")
+    assert summary.files_new == 0
+    assert summary.files_already_landed == summary.files_seen
+
+
+def _wipe_evidence(report: Path) -> int:
+    workbook = openpyxl.load_workbook(report)
+    sheet = workbook.active
+    header_row, column = next(
+        (cell.row, cell.column) for row in sheet.iter_rows(max_row=30) for cell in row
+        if cell.value == "Minh chứng")
+    wiped = 0
+    for row in range(header_row + 1, sheet.max_row + 1):
+        if sheet.cell(row, column).value:
+            sheet.cell(row, column).value = None
+            wiped += 1
+    workbook.save(report)
+    return wiped
+
+
+def test_corrupted_resubmission_blocks_publication(
+    published_home: Path, demo_inbox: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home,
+                    ignore=shutil.ignore_patterns("published", "dagster", "runs"))
+    inbox = tmp_path / "inbox"
+    report = demo_inbox / "reports" / "2026-06" / "BC_BKHCN_2026-06.xlsx"
+    (inbox / "2026-06").mkdir(parents=True)
+    corrupted = inbox / "2026-06" / "BC_BKHCN_2026-06_bo_sung.xlsx"
+    shutil.copy(report, corrupted)
+    assert _wipe_evidence(corrupted) >= 70
+
+    code, out = _run(monkeypatch, home, inbox, capsys)
+
+    assert code == 1
+    assert "task_020" in out and "TASK-020" in out
+    assert "NOT published" in out
+    assert not (home / "published" / "2026-Q2").exists()
