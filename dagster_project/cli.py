@@ -7,6 +7,7 @@ against a persistent instance under the home directory, so every run is visible 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -29,13 +30,18 @@ All state lives in one home directory, NQ57_HOME (default ./.nq57):
   runs/<run_id>/gate/   gate (Great Expectations) results of each run
   published/<period>/   published scorecards, e.g. published/2026-Q2/index.html
   dagster/              Dagster run history (`make dev` opens it in the UI)
+  logs/last_run.log     dbt's log lines of the last run (shown live with --verbose)
 """
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+# Where progress goes: the terminal, even while dbt's own log lines are sent to a file.
+_CONSOLE: list[Any] = []
+
+
 def _say(message: str) -> None:
-    print(message, flush=True)
+    print(message, file=_CONSOLE[-1] if _CONSOLE else sys.stdout, flush=True)
 
 
 # --- nq57 check ---------------------------------------------------------------------------
@@ -155,11 +161,21 @@ def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool) 
     }
     if inbox is not None:
         run_config["resources"] = {"nq57": {"config": {"inbox": str(inbox)}}}
-    job = defs.get_job_def("nq57_monthly")
+    job = defs.resolve_job_def("nq57_monthly")
     job = job.with_executor_def(in_process_executor).with_logger_defs(
         {**job.loggers, "nq57_progress": _progress_logger()})
-    return job.execute_in_process(run_config=run_config, instance=instance,
-                                  partition_key=period, raise_on_error=False)
+    log_path = home.root / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    _CONSOLE.append(sys.stdout)
+    try:
+        # dagster-dbt echoes every dbt log line to stdout; keep them in a file unless asked.
+        with log_path.open("w", encoding="utf-8") as log_file, contextlib.redirect_stdout(
+            sys.stdout if verbose else log_file
+        ):
+            return job.execute_in_process(run_config=run_config, instance=instance,
+                                          partition_key=period, raise_on_error=False)
+    finally:
+        _CONSOLE.pop()
 
 
 def _failed_checks(result: Any) -> list[Any]:

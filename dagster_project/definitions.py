@@ -24,7 +24,7 @@ MONTHLY_JOB = define_asset_job(
 
 
 def _dbt_resource() -> DbtCliResource:
-    """dbt from this environment, even when its bin folder is not on PATH (e.g. .venv)."""
+    """Dbt from this environment, even when its bin folder is not on PATH (e.g. .venv)."""
     beside_python = Path(sys.executable).with_name("dbt")
     executable = str(beside_python) if beside_python.exists() else "dbt"
     return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=executable)

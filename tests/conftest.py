@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep test runs out of the developer's ./.nq57: importing the Definitions creates
+    the home named by NQ57_HOME."""
+    os.environ["NQ57_HOME"] = tempfile.mkdtemp(prefix="nq57-test-home-")
 
 
 @pytest.fixture(scope="session")

@@ -294,3 +294,15 @@ def test_match_is_fast_enough_for_50k_cells(directory):
     for cell in cells:
         directory.split(cell, REPORT_DATE)
     assert time.perf_counter() - started < 5
+
+
+def test_ampersand_for_va_in_a_full_name(directory):
+    assert directory.match("Bộ Khoa học & Công nghệ").agency_id == "BKHCN"
+
+
+def test_suggestions_put_the_closest_name_first(directory):
+    assert directory.match("Bộ Tài chánh").suggestions[0] == "Bộ Tài chính"
+    # An ended body is still suggested when it is by far the closest name.
+    ref = directory.match("Bộ Thông tin - Truyền thông", REPORT_DATE)
+    assert ref.agency_id is None
+    assert ref.suggestions[0] == "Bộ Thông tin và Truyền thông"

@@ -230,9 +230,11 @@ class GateVerdict:
 
 def read_verdict(home: Home, run_id: str, period_key: str,
                  suites: tuple[Suite, ...] | None = None) -> GateVerdict:
-    """Judge a run from its recorded results: every suite ran for this period, no blocking
-    rule failed. A suite with no result for this run counts as failed: publication needs
-    proof, not the absence of a complaint.
+    """Judge a run from its recorded results.
+
+    Every suite must have run for this period and no blocking rule may have failed. A suite
+    with no result for this run counts as failed: publication needs proof, not the absence
+    of a complaint.
     """
     suites = suites or load_catalogue()
     folder = home.runs / run_id / "gate"

@@ -138,7 +138,7 @@ def write_parquet(rows: list[dict[str, Any]], schema: dict[str, str], path: Path
     frame = pd.DataFrame.from_records(rows, columns=list(schema)) if rows else pd.DataFrame(
         {column: pd.Series([], dtype="object") for column in schema})
     tmp = path.with_suffix(".parquet.tmp")
-    casts = ", ".join(f'cast("{column}" as {kind}) as "{column}"' for column, kind in schema.items())
+    casts = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in schema.items())
     with duckdb.connect() as con:
         con.register("landed_rows", frame)
         con.execute(f"copy (select {casts} from landed_rows) to '{tmp}' (format parquet)")

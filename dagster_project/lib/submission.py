@@ -248,8 +248,10 @@ class _SheetParser:
 
     @staticmethod
     def is_group_row(filled: list[tuple[int, Any]]) -> bool:
-        """Group rows ("I. ...", "NHIỆM VỤ CHUNG"): a heading, optionally after a Roman
-        numeral, and nothing else on the row."""
+        """Whether a row is a group heading ("I. ...", "NHIỆM VỤ CHUNG").
+
+        A heading stands alone on its row, optionally after a Roman numeral.
+        """
         first = _text(filled[0][1])
         return len(filled) == 1 or (len(filled) == 2 and ROMAN_NUMERAL.match(first) is not None)
 
@@ -355,7 +357,8 @@ class _SheetParser:
                         excel_row, column_labels.get(spec.name), ref.text, "agency_unknown",
                         f"Không nhận ra cơ quan '{ref.text}'."
                         + (f" Có phải: {hint}?" if hint else ""),
-                        f"Unknown agency '{ref.text}'." + (f" Did you mean: {hint}?" if hint else ""),
+                        f"Unknown agency '{ref.text}'."
+                        + (f" Did you mean: {hint}?" if hint else ""),
                     )
                     continue
                 children.append({"task_code": record[self.contract.key], "role": spec.role,

@@ -4,7 +4,7 @@
 import json
 import os
 import shutil
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,8 @@ from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import quarters_through
 from dagster_project.lib.scorecard import write_scorecard
 
+# Vietnam keeps UTC+7 all year; a fixed offset needs no tz database on the machine.
+VIETNAM_TIME = timezone(timedelta(hours=7))
 QUARTERS = StaticPartitionsDefinition(quarters_through(date.today()))
 MART_DEPS = [AssetKey(["marts", name]) for name in (
     "agg_task_completion", "fct_task_quarter_status", "fct_task", "dim_agency")]
@@ -76,7 +78,7 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
-        page = write_scorecard(con, period_key, build, generated_at=datetime.now(UTC))
+        page = write_scorecard(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME))
     (build / "gate.json").write_text(json.dumps({
         "period": period_key,
         "run_id": context.run.run_id,

@@ -19,18 +19,22 @@ rolled_up as (
         agencies.valid_from,
         agencies.valid_to,
         agencies.successor_id,
-        coalesce(third.agency_id, second.agency_id, first.agency_id, agencies.agency_id)
-            as current_agency_id,
+        coalesce(
+            successor_3.agency_id,
+            successor_2.agency_id,
+            successor_1.agency_id,
+            agencies.agency_id
+        ) as current_agency_id,
         agencies.valid_to is null as is_current,
         agencies.valid_to is null and agencies.kind <> 'group' as is_reporting_body
 
     from agencies
-    left join agencies as first
-        on agencies.successor_id = first.agency_id
-    left join agencies as second
-        on first.successor_id = second.agency_id
-    left join agencies as third
-        on second.successor_id = third.agency_id
+    left join agencies as successor_1
+        on agencies.successor_id = successor_1.agency_id
+    left join agencies as successor_2
+        on successor_1.successor_id = successor_2.agency_id
+    left join agencies as successor_3
+        on successor_2.successor_id = successor_3.agency_id
 
 )
 

@@ -13,8 +13,8 @@ ranked as (
     select
         reports.*,
         row_number() over (
-            partition by task_id, reporting_month
-            order by received_at desc, file_sha256 desc
+            partition by reports.task_id, reports.reporting_month
+            order by reports.received_at desc, reports.file_sha256 desc
         ) as submission_rank
 
     from reports

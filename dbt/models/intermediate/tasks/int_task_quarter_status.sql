@@ -33,7 +33,7 @@ tasks_in_quarter as (
 
     from quarters
     inner join registered_tasks
-        on registered_tasks.assigned_date <= quarters.as_of_date
+        on quarters.as_of_date >= registered_tasks.assigned_date
 
 ),
 
@@ -55,7 +55,7 @@ reports_by_recency as (
     inner join reports
         on
             tasks_in_quarter.task_id = reports.task_id
-            and reports.as_of_date <= tasks_in_quarter.as_of_date
+            and tasks_in_quarter.as_of_date >= reports.as_of_date
 
 ),
 

@@ -13,8 +13,8 @@ ranked as (
     select
         registrations.*,
         row_number() over (
-            partition by task_id
-            order by received_at desc, file_sha256 desc
+            partition by registrations.task_id
+            order by registrations.received_at desc, registrations.file_sha256 desc
         ) as registration_rank
 
     from registrations
@@ -34,8 +34,8 @@ latest as (
         deadline_text,
         due_date,
         recurrence,
-        due_date is not null as has_deadline,
-        note
+        note,
+        due_date is not null as has_deadline
 
     from ranked
     where registration_rank = 1

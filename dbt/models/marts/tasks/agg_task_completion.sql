@@ -99,7 +99,6 @@ rated as (
         as_of_date,
         scope,
         agency_id,
-        period_key || ':' || coalesce(agency_id, 'national') as row_key,
         tasks_assigned,
         tasks_recurring,
         tasks_with_deadline,
@@ -114,7 +113,8 @@ rated as (
         case when tasks_with_deadline > 0 then tasks_in_progress * 1.0 / tasks_with_deadline end
             as in_progress_rate,
         case when tasks_with_deadline > 0 then tasks_overdue * 1.0 / tasks_with_deadline end
-            as overdue_rate
+            as overdue_rate,
+        period_key || ':' || coalesce(agency_id, 'national') as row_key
 
     from counted
 
