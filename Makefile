@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test lint dev clean install install-test
+.PHONY: demo test lint bench dev clean install install-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
@@ -35,6 +35,10 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	cd dbt && NQ57_HOME=$(HOME_DIR) ../$(BIN)/sqlfluff lint models
+
+## bench: benchmarks, each printing its ratio to a baseline measured in the same run
+bench: install-test
+	$(BIN)/python tests/bench_landing.py
 
 ## dev: the Dagster UI on http://127.0.0.1:3000 over the same home
 dev: install

@@ -104,7 +104,7 @@ class _ProgressHandler(logging.Handler):
     """Prints one line per step started/finished, so long runs show where they are."""
 
     def __init__(self) -> None:
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)  # Dagster logs step events at DEBUG
         self.started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -128,7 +128,7 @@ def _progress_logger():
     @logger(description="One line per step for the nq57 command line.")
     def nq57_progress(_init_context):
         log = logging.getLogger("nq57.progress")
-        log.setLevel(logging.INFO)
+        log.setLevel(logging.DEBUG)
         log.propagate = False
         if not log.handlers:
             log.addHandler(_ProgressHandler())

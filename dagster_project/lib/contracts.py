@@ -9,6 +9,7 @@ spelling is a one-line change to a contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ class ColumnSpec:
     role: str | None = None
     plan_year_from: str | None = None
 
-    @property
+    @cached_property
     def alias_keys(self) -> frozenset[str]:
         """Match keys of every alias, for diacritic- and case-insensitive header matching."""
         return frozenset(match_key(alias) for alias in (*self.aliases, self.label_vi, self.name))

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
+from dagster_project.lib.contracts import Contract, load_contracts
 from dagster_project.lib.landing import (
+    ParquetWriter,
     archive_file,
     ensure_empty_tables,
     land_submission,
@@ -75,23 +76,31 @@ def ingest_family(
     directory = AgencyDirectory.from_seeds()
     summary = IngestSummary()
     files = inbox_files(inbox)
-    for number, path in enumerate(files, start=1):
-        summary.files_seen += 1
-        if _already_landed(home, file_sha256(path)):
-            summary.files_already_landed += 1
-            continue
-        submission = parse_submission(path, contracts, directory)
-        if submission.family not in (None, family):
-            continue  # another family's asset lands it
-        receipt, is_new = archive_file(home, submission)
-        summary.files_new += int(is_new)
-        summary.add_rows(land_submission(home, submission, receipt))
-        summary.rows_quarantined += submission.rows_quarantined
-        if submission.accepted:
-            summary.files_accepted += 1
-        else:
-            summary.files_rejected += 1
-            summary.rejected.append(submission)
-        if number % 250 == 0:
-            log(f"{number}/{len(files)} files read")
+    with ParquetWriter() as writer:
+        for number, path in enumerate(files, start=1):
+            _ingest_file(home, family, path, contracts, directory, writer, summary)
+            if number % 250 == 0:
+                log(f"{number}/{len(files)} files read")
     return summary
+
+
+def _ingest_file(home: Home, family: str, path: Path, contracts: dict[str, Contract],
+                 directory: AgencyDirectory, writer: ParquetWriter,
+                 summary: IngestSummary) -> None:
+    """Parse, archive and land one file, unless it is already landed or not this family's."""
+    summary.files_seen += 1
+    if _already_landed(home, file_sha256(path)):
+        summary.files_already_landed += 1
+        return
+    submission = parse_submission(path, contracts, directory)
+    if submission.family not in (None, family):
+        return  # another family's asset lands it
+    receipt, is_new = archive_file(home, submission)
+    summary.files_new += int(is_new)
+    summary.add_rows(land_submission(home, submission, receipt, writer))
+    summary.rows_quarantined += submission.rows_quarantined
+    if submission.accepted:
+        summary.files_accepted += 1
+    else:
+        summary.files_rejected += 1
+        summary.rejected.append(submission)

@@ -69,5 +69,9 @@ class Home:
         for folder in (self.root, self.archive, self.landing, self.published, self.runs,
                        self.dagster):
             folder.mkdir(parents=True, exist_ok=True)
+        instance_config = self.dagster / "dagster.yaml"
+        if not instance_config.exists():
+            # Local storage under the home; no usage statistics leave a government machine.
+            instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
         os.environ["NQ57_HOME"] = str(self.root)
         return self

@@ -100,6 +100,9 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
+        # Fast path: most cells start with a visible character (1.2 M calls per demo run).
+        if value[:1].isalnum():
+            return False
         return normalize_text(value) == ""
     # pandas.NA and pandas.NaT, recognised by type name so this module stays dependency-free.
     if type(value).__name__ in {"NAType", "NaTType"}:
