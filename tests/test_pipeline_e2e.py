@@ -121,3 +121,10 @@ def test_corrupted_resubmission_blocks_publication(
     assert "task_020" in out and "TASK-020" in out
     assert "NOT published" in out
     assert not (home / "published" / "2026-Q2").exists()
+
+
+def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:
+    from dagster_project.lib.paths import DBT_PROJECT_DIR
+
+    assert not list((DBT_PROJECT_DIR / "target").glob("nq57_dbt_models-*"))
+    assert list((published_home / "runs").glob("*/dbt_run_results.json"))

@@ -6,7 +6,7 @@ Dagster draws the lineage from inbox to marts with no glue code.
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.dbt_manifest import ensure_manifest
 from dagster_project.lib.paths import DBT_PROJECT_DIR
 
@@ -44,22 +45,31 @@ TRANSLATOR = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
     project=DBT_PROJECT,
     dagster_dbt_translator=TRANSLATOR,
 )
-def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: Nq57Settings):
     """Build seeds, models and tests in dependency order (``dbt build``).
 
-    A failing test stops its children from building; the per-run target folder is removed
-    afterwards so runs do not pile up ``target/<uuid>`` folders.
+    A failing test stops its children from building. dagster-dbt gives every invocation its
+    own ``target/<asset>-<uuid>`` folder; the run keeps only ``run_results.json`` (under
+    ``NQ57_HOME/runs/<run_id>/``) and removes the folder, so runs do not pile up.
     """
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     try:
         yield from invocation.stream()
+        run_results = invocation.get_artifact("run_results.json")
     finally:
-        target = Path(invocation.target_path)
-        if target.parent == DBT_PROJECT.target_path and target != DBT_PROJECT.target_path:
-            shutil.rmtree(target, ignore_errors=True)
+        _keep_run_results(invocation.target_path, nq57.home_dir().runs / context.run.run_id)
     if not invocation.is_successful():
-        failed = ", ".join(sorted(_failed_nodes(invocation.get_artifact("run_results.json"))))
+        failed = ", ".join(sorted(_failed_nodes(run_results)))
         raise RuntimeError(f"dbt build failed: {failed or 'see the dbt log above'}")
+
+
+def _keep_run_results(target: Path, run_folder: Path) -> None:
+    results = target / "run_results.json"
+    if results.exists():
+        run_folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(results, run_folder / "dbt_run_results.json")
+    if target.parent == DBT_PROJECT.project_dir / DBT_PROJECT.target_path:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def _failed_nodes(run_results: Mapping[str, Any]) -> set[str]:
