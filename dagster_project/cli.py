@@ -59,21 +59,15 @@ def _problem_line(problem: Any) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate files against the contracts without loading anything."""
-    from dagster_project.lib.agencies import AgencyDirectory
-    from dagster_project.lib.contracts import load_contracts
-    from dagster_project.lib.submission import parse_submission
+    from dagster_project.lib.isolation import parse_files
 
-    contracts = load_contracts()
-    directory = AgencyDirectory.from_seeds()
+    missing = [name for name in args.files if not Path(name).is_file()]
+    for name in missing:
+        _say(f"{name}: not found / không tìm thấy tệp")
+    all_accepted = not missing
     reports = []
-    all_accepted = True
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            _say(f"{name}: not found / không tìm thấy tệp")
-            all_accepted = False
-            continue
-        submission = parse_submission(path, contracts, directory)
+    paths = [Path(name) for name in args.files if name not in missing]
+    for path, submission in zip(paths, parse_files(paths), strict=True):
         all_accepted &= submission.accepted
         reports.append({
             "file": str(path),

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import Contract, load_contracts
+from dagster_project.lib.contracts import load_contracts
+from dagster_project.lib.isolation import Limits, parse_files
 from dagster_project.lib.landing import (
     ParquetWriter,
     archive_file,
@@ -15,7 +15,7 @@ from dagster_project.lib.landing import (
     land_submission,
 )
 from dagster_project.lib.paths import Home
-from dagster_project.lib.submission import ParsedSubmission, file_sha256, parse_submission
+from dagster_project.lib.submission import ParsedSubmission, file_sha256
 from dagster_project.lib.workbook import SUPPORTED_SUFFIXES
 
 
@@ -61,11 +61,13 @@ def ingest_family(
     family: str,
     *,
     log: Callable[[str], None] = lambda _message: None,
+    limits: Limits | None = None,
 ) -> IngestSummary:
     """Archive and land every new file of one source family found in the inbox.
 
     Files already archived (same SHA-256) are skipped, so re-running on the same inbox is a
-    no-op. Files that match no contract of any family are archived and reported as rejected.
+    no-op. New files are parsed in isolated worker processes (see ``isolation``); files that
+    match no contract of any family are archived and reported as rejected.
     """
     contracts = load_contracts()
     family_contracts = [c for c in contracts.values() if c.family == family]
@@ -73,28 +75,25 @@ def ingest_family(
                     for c in family_contracts if any(col.type == "agency_list"
                                                      for col in c.columns)})
     ensure_empty_tables(home, family, tables)
-    directory = AgencyDirectory.from_seeds()
     summary = IngestSummary()
     files = inbox_files(inbox)
+    summary.files_seen = len(files)
+    new_files = [path for path in files if not _already_landed(home, file_sha256(path))]
+    summary.files_already_landed = len(files) - len(new_files)
+    log(f"{len(files)} files in the inbox, {len(new_files)} new")
     with ParquetWriter() as writer:
-        for number, path in enumerate(files, start=1):
-            _ingest_file(home, family, path, contracts, directory, writer, summary)
+        parsed = parse_files(new_files, limits)
+        for number, submission in enumerate(parsed, start=1):
+            if submission.family in (None, family):  # others are another family's asset's
+                _land(home, submission, writer, summary)
             if number % 250 == 0:
-                log(f"{number}/{len(files)} files read")
+                log(f"{number}/{len(new_files)} files landed")
     return summary
 
 
-def _ingest_file(home: Home, family: str, path: Path, contracts: dict[str, Contract],
-                 directory: AgencyDirectory, writer: ParquetWriter,
-                 summary: IngestSummary) -> None:
-    """Parse, archive and land one file, unless it is already landed or not this family's."""
-    summary.files_seen += 1
-    if _already_landed(home, file_sha256(path)):
-        summary.files_already_landed += 1
-        return
-    submission = parse_submission(path, contracts, directory)
-    if submission.family not in (None, family):
-        return  # another family's asset lands it
+def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
+          summary: IngestSummary) -> None:
+    """Archive one parsed file and land its rows and problems."""
     receipt, is_new = archive_file(home, submission)
     summary.files_new += int(is_new)
     summary.add_rows(land_submission(home, submission, receipt, writer))

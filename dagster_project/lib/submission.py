@@ -108,48 +108,82 @@ def _text(value: Any) -> str:
 
 @dataclass(frozen=True)
 class _Header:
-    row_index: int
+    """Where a sheet's header is and which contract column each sheet column holds."""
+
+    row_index: int  # first header row (0-based); the title block is above it
+    height: int  # 1, or 2 for a header split over two rows ("Cơ quan" / "chủ trì")
     columns: dict[int, ColumnSpec]
+    labels: dict[int, str]  # header text as written, for messages
     unknown: dict[int, str]
     missing: tuple[ColumnSpec, ...]
 
+    @property
+    def first_data_row(self) -> int:
+        """Index of the first row below the header."""
+        return self.row_index + self.height
 
-def _match_header(row: Sequence[Any], contract: Contract) -> _Header | None:
-    """Map a candidate header row's cells to contract columns (None if it is no header)."""
+    @property
+    def excel_row(self) -> int:
+        """1-based row number of the (first) header row, as Excel shows it."""
+        return self.row_index + 1
+
+
+def _cell(row: Sequence[Any], index: int) -> str:
+    return _text(row[index]) if index < len(row) and not is_blank(row[index]) else ""
+
+
+def _match_header(rows: Sequence[Sequence[Any]], index: int, height: int,
+                  contract: Contract) -> _Header | None:
+    """Map the cells of a candidate header (one or two rows) to contract columns.
+
+    For a two-row header each column is tried as both rows joined ("Cơ quan" + "chủ trì"),
+    then each row alone (a merged group cell above, or a label merged down two rows).
+    """
+    lines = rows[index: index + height]
+    width = max((len(line) for line in lines), default=0)
     columns: dict[int, ColumnSpec] = {}
+    labels: dict[int, str] = {}
     unknown: dict[int, str] = {}
-    for index, cell in enumerate(row):
-        if is_blank(cell):
+    for position in range(width):
+        parts = [_cell(line, position) for line in lines]
+        candidates = [" ".join(part for part in parts if part), *parts]
+        candidates = [text for text in dict.fromkeys(candidates) if text]
+        if not candidates:
             continue
-        key = match_key(str(cell))
-        spec = next((c for c in contract.columns if key in c.alias_keys), None)
-        if spec is not None and spec not in columns.values():
-            columns[index] = spec
+        found = next(((text, spec) for text in candidates for spec in contract.columns
+                      if match_key(text) in spec.alias_keys and spec not in columns.values()),
+                     None)
+        if found is None:
+            unknown[position] = candidates[0]
         else:
-            unknown[index] = _text(cell)
+            labels[position], columns[position] = found
     if not columns:
         return None
-    found = set(columns.values())
-    missing = tuple(c for c in contract.required_columns if c not in found)
-    return _Header(-1, columns, unknown, missing)
+    missing = tuple(c for c in contract.required_columns if c not in columns.values())
+    return _Header(index, height, columns, labels, unknown, missing)
 
 
 def _find_header(sheet: Sheet, contracts: Iterable[Contract]) -> tuple[Contract, _Header] | None:
-    """The contract and header row that best explain a sheet (most required columns matched)."""
-    best: tuple[float, int, Contract, _Header] | None = None
+    """The contract and header rows that best explain a sheet.
+
+    Scored by the share of required columns found, then by columns found; a two-row header
+    is chosen only when it explains more than its first row alone.
+    """
+    best: tuple[float, int, int, Contract, _Header] | None = None
     for contract in contracts:
-        for index, row in enumerate(sheet.rows[: contract.header_search_rows]):
-            header = _match_header(row, contract)
-            if header is None:
-                continue
-            required = len(contract.required_columns)
-            score = ((required - len(header.missing)) / required, len(header.columns))
-            if best is None or score > best[:2]:
-                best = (*score, contract, _Header(index, header.columns, header.unknown,
-                                                  header.missing))
+        required = len(contract.required_columns)
+        for index in range(min(contract.header_search_rows, len(sheet.rows))):
+            for height in (1, 2):
+                header = _match_header(sheet.rows, index, height, contract)
+                if header is None:
+                    continue
+                score = ((required - len(header.missing)) / required, len(header.columns),
+                         -height)
+                if best is None or score > best[:3]:
+                    best = (*score, contract, header)
     if best is None or best[0] == 0:
         return None
-    return best[2], best[3]
+    return best[3], best[4]
 
 
 class _SheetParser:
@@ -224,7 +258,7 @@ class _SheetParser:
         header = self.header
         key_index = next(i for i, c in header.columns.items() if c.name == self.contract.key)
         group: str | None = None
-        for index in range(header.row_index + 1, len(self.sheet.rows)):
+        for index in range(header.first_data_row, len(self.sheet.rows)):
             row = self.sheet.rows[index]
             excel_row = index + 1
             filled = [(i, cell) for i, cell in enumerate(row) if not is_blank(cell)]
@@ -261,7 +295,7 @@ class _SheetParser:
         errors_before = len(self.submission.errors)
         for index, spec in sorted(self.header.columns.items(), key=lambda item: item[0]):
             value = row[index] if index < len(row) else None
-            label = _text(self.sheet.rows[self.header.row_index][index])
+            label = self.header.labels[index]
             if is_blank(value):
                 if spec.required:
                     self.problem(excel_row, label, None, "required_value_missing",
@@ -328,7 +362,7 @@ class _SheetParser:
     def finish_row(self, record: dict[str, Any], row: Sequence[Any], excel_row: int,
                    agency_cells: list[tuple[ColumnSpec, str]]) -> None:
         """Checks that need several columns: deadline plan year, agencies, row rules."""
-        column_labels = {spec.name: _text(self.sheet.rows[self.header.row_index][index])
+        column_labels = {spec.name: self.header.labels[index]
                          for index, spec in self.header.columns.items()}
         ok = True
         for spec in self.contract.columns:
@@ -406,6 +440,12 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
                                            error.message_vi, error.message_en))
         return submission
     for sheet in sheets:
+        if sheet.hidden:
+            submission.problems.append(Problem(
+                path.name, sheet.name, None, None, None, "sheet_hidden",
+                "Trang tính bị ẩn nên không được đọc; nếu có số liệu, hãy bỏ ẩn và gửi lại.",
+                "Hidden sheet not read; if it holds data, unhide it and resend.", "warning"))
+            continue
         found = _find_header(sheet, contracts.values())
         if found is None:
             continue
@@ -419,23 +459,22 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
         submission.source, submission.family, submission.table = (
             contract.source, contract.family, contract.table)
         parser = _SheetParser(submission, sheet, contract, header, directory)
-        header_row = header.row_index + 1
+        header_row = header.excel_row
         for spec in header.missing:
             parser.problem(header_row, spec.label_vi, None, "required_column_missing",
                            f"Thiếu cột bắt buộc '{spec.label_vi}' (tên cột chấp nhận: "
                            f"{', '.join(spec.aliases)}).",
                            f"Required column '{spec.label_vi}' is missing (accepted headers: "
                            f"{', '.join(spec.aliases)}).")
-        for index, label in header.unknown.items():
-            if index < len(sheet.rows[header.row_index]) and label:
-                parser.problem(header_row, label, None, "column_unknown",
-                               f"Cột '{label}' không có trong mẫu báo cáo; bỏ qua.",
-                               f"Column '{label}' is not in the template; ignored.", "warning")
+        for label in header.unknown.values():
+            parser.problem(header_row, label, None, "column_unknown",
+                           f"Cột '{label}' không có trong mẫu báo cáo; bỏ qua.",
+                           f"Column '{label}' is not in the template; ignored.", "warning")
         if header.missing or not parser.read_metadata():
             continue
         submission.metadata.update(parser.metadata)
         parser.parse_rows()
-    if submission.source is None and not submission.problems:
+    if submission.source is None and not submission.errors:
         names = "; ".join(f"{c.label_vi} ({c.label_en})" for c in contracts.values())
         submission.problems.append(Problem(
             path.name, None, None, None, None, "source_unrecognised",
