@@ -34,6 +34,7 @@ test: install-test
 ## lint: ruff on Python, sqlfluff on the dbt models
 lint: install-test
 	$(BIN)/ruff check .
+	mkdir -p $(HOME_DIR)
 	cd dbt && NQ57_HOME=$(HOME_DIR) ../$(BIN)/sqlfluff lint models
 
 ## bench: benchmarks, each printing its ratio to a baseline measured in the same run

@@ -93,15 +93,21 @@ def test_split_unknown_run_is_one_reference(directory):
 
 def test_split_unknown_between_known(directory):
     refs = directory.split(
-        "Văn phòng Trung ương Đảng, Ban Cơ yếu Chính phủ và các cơ quan liên quan", REPORT_DATE
+        "Văn phòng Trung ương Đảng, Ban Tuyên giáo Trung ương và các cơ quan liên quan",
+        REPORT_DATE,
     )
     assert _ids(refs) == ["VPTW", None, "GRP_LIEN_QUAN"]
-    assert refs[1].text == "Ban Cơ yếu Chính phủ"
+    assert refs[1].text == "Ban Tuyên giáo Trung ương"
     assert refs[1].suggestions
 
 
-def test_ban_co_yeu_is_unknown_with_suggestions(directory):
-    ref = directory.match("Ban Cơ yếu Chính phủ")
+def test_unit_of_a_ministry_is_mapped_only_by_an_explicit_alias(directory):
+    # The Government Cipher Committee answers through the Ministry of National Defence.
+    assert directory.match("Ban Cơ yếu Chính phủ").agency_id == "BQP"
+
+
+def test_unknown_body_gets_suggestions(directory):
+    ref = directory.match("Ban Tổ chức Trung ươngg")
     assert ref.agency_id is None
     assert 1 <= len(ref.suggestions) <= 3
     assert all(isinstance(s, str) and s for s in ref.suggestions)

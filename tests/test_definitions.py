@@ -16,6 +16,7 @@ def test_asset_graph_snapshot() -> None:
     keys = {key.to_user_string() for key in _graph().get_all_asset_keys()}
     assert keys == {
         "tasks/register", "tasks/register_agencies", "tasks/progress_report",
+        "tasks/plan_item", "tasks/plan_item_agencies", "staging/stg_tasks__plan_items",
         "reference/agencies", "reference/agency_aliases",
         "staging/stg_tasks__register", "staging/stg_tasks__register_agencies",
         "staging/stg_tasks__progress_reports",

@@ -19,7 +19,7 @@ from dagster_project.lib.paths import SOURCES_DIR
 from dagster_project.lib.vntext import match_key
 
 COLUMN_TYPES = {"code", "text", "date", "month", "deadline", "agency_list", "status"}
-METADATA_TYPES = {"agency", "month", "date", "integer"}
+METADATA_TYPES = {"agency", "month", "date", "integer", "text"}
 
 
 class ContractError(ValueError):
@@ -38,6 +38,7 @@ class ColumnSpec:
     pattern: str | None = None
     role: str | None = None
     plan_year_from: str | None = None
+    unparseable: str = "reject"  # or "warn": keep the text, flag it, load the row
 
     @cached_property
     def alias_keys(self) -> frozenset[str]:
@@ -65,7 +66,7 @@ class Contract:
     label_vi: str
     label_en: str
     grain: str
-    key: str
+    key: str | None  # None: rows have no code and are identified by sheet and row
     header_search_rows: int
     columns: tuple[ColumnSpec, ...]
     metadata: tuple[MetadataSpec, ...] = ()
@@ -108,6 +109,7 @@ def _column(raw: dict[str, Any], source: str) -> ColumnSpec:
         pattern=raw.get("pattern"),
         role=raw.get("role"),
         plan_year_from=raw.get("plan_year_from"),
+        unparseable=raw.get("unparseable", "reject"),
     )
 
 
@@ -128,7 +130,7 @@ def load_contract(path: Path) -> Contract:
         label_vi=raw["label_vi"],
         label_en=raw["label_en"],
         grain=raw["grain"],
-        key=raw["key"],
+        key=raw.get("key"),
         header_search_rows=int(raw.get("header_search_rows", 30)),
         columns=tuple(_column(column, source) for column in raw["columns"]),
         metadata=tuple(

@@ -25,6 +25,7 @@ from dagster_project.lib.workbook import Sheet, UnreadableFileError, read_sheets
 # A row whose first filled cell starts like this ends the table (signature block, notes).
 FOOTER_KEYS = ("noinhan", "ghichu", "nguoilap", "thutruong", "botruong", "chutich", "daky",
                "tm", "kt", "giamdoc", "truongban")
+REMARK = re.compile(r"\([^()]*\)")
 ROMAN_NUMERAL = re.compile(
     r"^(?=[IVXLC]+\.?$)(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})\.?$")
 
@@ -62,6 +63,7 @@ class ParsedSubmission:
     child_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
+    key_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (sheet, row)
 
     @property
     def errors(self) -> list[Problem]:
@@ -243,6 +245,8 @@ class _SheetParser:
             return parse_month(raw)
         if spec.type == "integer":
             return int(raw)
+        if spec.type == "text":
+            return raw
         ref = self.directory.match(raw, self.metadata.get("as_of_date"))
         if ref.agency_id is None:
             hint = ", ".join(ref.suggestions)
@@ -256,29 +260,38 @@ class _SheetParser:
     # --- data rows ---------------------------------------------------------------------
     def parse_rows(self) -> None:
         header = self.header
-        key_index = next(i for i, c in header.columns.items() if c.name == self.contract.key)
+        key_index = next((i for i, c in header.columns.items() if c.name == self.contract.key),
+                         None)
         group: str | None = None
         for index in range(header.first_data_row, len(self.sheet.rows)):
             row = self.sheet.rows[index]
-            excel_row = index + 1
             filled = [(i, cell) for i, cell in enumerate(row) if not is_blank(cell)]
             if not filled:
                 continue
-            key_cell = row[key_index] if key_index < len(row) else None
-            has_key = not is_blank(key_cell) and self.looks_like_key(key_cell)
+            has_key = key_index is not None and key_index < len(row) and not is_blank(
+                row[key_index]) and self.looks_like_key(row[key_index])
             first_key = match_key(_text(filled[0][1]))
-            if not has_key and any(first_key.startswith(k) for k in FOOTER_KEYS):
-                break
+            if not has_key and len(filled) <= 2 and any(
+                    first_key.startswith(k) for k in FOOTER_KEYS):
+                break  # signature block or footnotes: the table has ended
             if not has_key and self.is_group_row(filled):
                 group = _text(filled[-1][1])
                 continue
+            if self.is_repeated_header(row):
+                continue
             self.submission.rows_read += 1
-            self.parse_row(row, excel_row, group)
+            self.parse_row(row, index + 1, group)
 
     def looks_like_key(self, value: Any) -> bool:
         """Whether a cell in the key column holds a key rather than a group heading."""
         pattern = self.contract.column(self.contract.key).pattern
         return pattern is None or re.fullmatch(pattern, _text(value).upper()) is not None
+
+    def is_repeated_header(self, row: Sequence[Any]) -> bool:
+        """A header row repeated further down (a new table section, a page break)."""
+        labels = {match_key(label) for label in self.header.labels.values()}
+        cells = {match_key(_text(cell)) for cell in row if not is_blank(cell)}
+        return len(cells) >= 2 and len(cells & labels) >= max(2, len(cells) - 1)
 
     @staticmethod
     def is_group_row(filled: list[tuple[int, Any]]) -> bool:
@@ -297,6 +310,11 @@ class _SheetParser:
             value = row[index] if index < len(row) else None
             label = self.header.labels[index]
             if is_blank(value):
+                if spec.type == "deadline" and spec.unparseable == "warn":
+                    self.problem(excel_row, label, None, "deadline_missing",
+                                 "Chưa có thời hạn hoàn thành: giữ nhiệm vụ, cần bổ sung thời hạn.",
+                                 "No deadline given: the task is kept; a deadline is needed.",
+                                 "warning")
                 if spec.required:
                     self.problem(excel_row, label, None, "required_value_missing",
                                  f"Cột '{label}' bắt buộc nhưng để trống.",
@@ -312,7 +330,7 @@ class _SheetParser:
         if group_column and record.get(group_column) is None:
             record[group_column] = group  # the heading the row stands under
         if len(self.submission.errors) == errors_before:
-            self.finish_row(record, row, excel_row, agency_cells)
+            self.finish_row(record, excel_row, agency_cells)
 
     def set_empty(self, record: dict[str, Any], spec: ColumnSpec) -> None:
         if spec.type == "deadline":
@@ -359,57 +377,115 @@ class _SheetParser:
         else:
             record[spec.name] = _text(value)
 
-    def finish_row(self, record: dict[str, Any], row: Sequence[Any], excel_row: int,
-                   agency_cells: list[tuple[ColumnSpec, str]]) -> None:
-        """Checks that need several columns: deadline plan year, agencies, row rules."""
-        column_labels = {spec.name: self.header.labels[index]
-                         for index, spec in self.header.columns.items()}
+    def row_key(self, record: dict[str, Any], excel_row: int) -> str:
+        """The row's key: its key column, or "<sheet>!<row>" for sources without codes."""
+        if self.contract.key is None:
+            return f"{self.sheet.name}!{excel_row}"
+        return str(record.get(self.contract.key))
+
+    def check_unique_key(self, key: str, excel_row: int, label: str | None) -> bool:
+        """A key may appear once per file: a repeated task would be counted twice."""
+        first = self.submission.key_rows.setdefault(key, (self.sheet.name, excel_row))
+        if first == (self.sheet.name, excel_row):
+            return True
+        self.problem(excel_row, label, key, "duplicate_key",
+                     f"Mã '{key}' đã có ở trang '{first[0]}' dòng {first[1]}; mỗi mã chỉ được "
+                     "báo cáo một lần trong một tệp.",
+                     f"Code '{key}' already appears on sheet '{first[0]}' row {first[1]}; each "
+                     "code may appear once per file.")
+        return False
+
+    def resolve_deadlines(self, record: dict[str, Any], excel_row: int,
+                          labels: dict[str, str]) -> bool:
+        """Parse deadlines with the plan year; undatable ones per the column's rule."""
         ok = True
         for spec in self.contract.columns:
-            if spec.type == "deadline" and record.get("deadline_text"):
-                plan_date = record.get(spec.plan_year_from or "")
-                plan_year = plan_date.year if isinstance(plan_date, date) else self.metadata.get(
-                    "plan_year")
-                try:
-                    deadline = parse_deadline(record["deadline_text"], plan_year)
-                except ValueParseError as error:
-                    ok = False
-                    self.problem(excel_row, column_labels.get(spec.name), record["deadline_text"],
-                                 error.rule, error.message_vi, error.message_en)
+            if spec.type != "deadline" or not record.get("deadline_text"):
+                continue
+            plan_date = record.get(spec.plan_year_from or "")
+            plan_year = plan_date.year if isinstance(plan_date, date) else self.metadata.get(
+                "plan_year")
+            try:
+                deadline = parse_deadline(record["deadline_text"], plan_year)
+            except ValueParseError as error:
+                keep = spec.unparseable == "warn"
+                ok &= keep
+                self.problem(excel_row, labels.get(spec.name), record["deadline_text"],
+                             error.rule, error.message_vi, error.message_en,
+                             "warning" if keep else "error")
+                continue
+            record.update(deadline_text=deadline.original, due_date=deadline.due_date,
+                          recurrence=deadline.recurrence)
+            if deadline.recurrence == "roadmap":
+                self.problem(excel_row, labels.get(spec.name), deadline.original,
+                             "deadline_without_date",
+                             "Thời hạn theo lộ trình, không có ngày cụ thể: giữ nguyên văn bản, "
+                             "cần xác định mốc thời gian.",
+                             "Deadline follows a roadmap with no date: kept as written; a "
+                             "milestone date is needed.", "warning")
+        return ok
+
+    def resolve_agencies(self, key: str, cells: list[tuple[ColumnSpec, str]], on_date: Any,
+                         excel_row: int, labels: dict[str, str]) -> tuple[bool, list[dict]]:
+        """Split agency cells into bodies.
+
+        An unknown lead rejects the row (someone must answer for the task); an unknown
+        coordinating body is flagged and left out.
+        """
+        ok, children = True, []
+        for spec, text in cells:
+            # Remarks in brackets ("(của Bộ GTVT chuyển sang)") explain, they do not name.
+            names = REMARK.sub(" ", text)
+            for position, ref in enumerate(self.directory.split(names, on_date), start=1):
+                if ref.agency_id is not None:
+                    children.append({"task_code": key, "role": spec.role, "position": position,
+                                     "agency_text": ref.text, "agency_id": ref.agency_id})
                     continue
-                record.update(deadline_text=deadline.original, due_date=deadline.due_date,
-                              recurrence=deadline.recurrence)
-        on_date = record.get(self.contract.agency_date_from or "") or self.metadata.get(
-            "as_of_date")
-        children: list[dict[str, Any]] = []
-        for spec, text in agency_cells:
-            for position, ref in enumerate(self.directory.split(text, on_date), start=1):
-                if ref.agency_id is None:
-                    ok = False
-                    hint = ", ".join(ref.suggestions)
-                    self.problem(
-                        excel_row, column_labels.get(spec.name), ref.text, "agency_unknown",
-                        f"Không nhận ra cơ quan '{ref.text}'."
-                        + (f" Có phải: {hint}?" if hint else ""),
-                        f"Unknown agency '{ref.text}'."
-                        + (f" Did you mean: {hint}?" if hint else ""),
-                    )
-                    continue
-                children.append({"task_code": record[self.contract.key], "role": spec.role,
-                                 "position": position, "agency_text": ref.text,
-                                 "agency_id": ref.agency_id})
+                is_lead = spec.role == "lead"
+                ok &= not is_lead
+                hint = ", ".join(ref.suggestions)
+                self.problem(
+                    excel_row, labels.get(spec.name), ref.text, "agency_unknown",
+                    f"Không nhận ra cơ quan '{ref.text}'." + (f" Có phải: {hint}?" if hint else "")
+                    + ("" if is_lead else " (cơ quan phối hợp: dòng vẫn được nhận)"),
+                    f"Unknown agency '{ref.text}'." + (f" Did you mean: {hint}?" if hint else "")
+                    + ("" if is_lead else " (coordinating body: the row is still accepted)"),
+                    "error" if is_lead else "warning",
+                )
+        return ok, children
+
+    def apply_row_rules(self, record: dict[str, Any], excel_row: int,
+                        labels: dict[str, str]) -> bool:
+        """The contract's cross-column rules (e.g. done needs a completion date)."""
+        ok = True
         for rule in self.contract.row_rules:
-            if all(record.get(k) == v for k, v in rule.get("when", {}).items()) and is_blank(
-                record.get(rule["require"])
-            ):
+            applies = all(record.get(k) == v for k, v in rule.get("when", {}).items())
+            if applies and is_blank(record.get(rule["require"])):
                 ok = False
-                label = column_labels.get(rule["require"], rule["require"])
+                label = labels.get(rule["require"], rule["require"])
                 self.problem(excel_row, label, None, rule["id"],
                              f"Nhiệm vụ báo cáo đã hoàn thành phải có '{label}'.",
                              f"A task reported as done must have '{label}'.")
+        return ok
+
+    def finish_row(self, record: dict[str, Any], excel_row: int,
+                   agency_cells: list[tuple[ColumnSpec, str]]) -> None:
+        """Checks that need several columns, then the row is accepted or quarantined."""
+        labels = {spec.name: self.header.labels[index]
+                  for index, spec in self.header.columns.items()}
+        key = self.row_key(record, excel_row)
+        ok = self.check_unique_key(key, excel_row, labels.get(self.contract.key or ""))
+        ok &= self.resolve_deadlines(record, excel_row, labels)
+        on_date = record.get(self.contract.agency_date_from or "") or self.metadata.get(
+            "as_of_date")
+        agencies_ok, children = self.resolve_agencies(key, agency_cells, on_date, excel_row,
+                                                      labels)
+        ok &= agencies_ok
+        ok &= self.apply_row_rules(record, excel_row, labels)
         if not ok:
             return
         record.update({
+            "item_key": key,
             "file_sha256": self.submission.sha256,
             "file_name": self.submission.path.name,
             "sheet_name": self.sheet.name,
@@ -418,11 +494,11 @@ class _SheetParser:
         for name, value in self.metadata.items():
             record[f"{name}_id" if name == "reporting_agency" else name] = value
         self.submission.rows.append(record)
-        table = f"{self.contract.table}_agencies"
         for child in children:
             child["file_sha256"] = self.submission.sha256
         if agency_cells:
-            self.submission.child_rows.setdefault(table, []).extend(children)
+            self.submission.child_rows.setdefault(f"{self.contract.table}_agencies",
+                                                  []).extend(children)
 
 
 def parse_submission(path: Path, contracts: dict[str, Contract],

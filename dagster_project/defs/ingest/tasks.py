@@ -6,7 +6,8 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.inbox import ingest_family
 
-TASK_TABLES = ("register", "register_agencies", "progress_report")
+TASK_TABLES = ("register", "register_agencies", "plan_item", "plan_item_agencies",
+               "progress_report")
 
 
 @multi_asset(
@@ -20,6 +21,8 @@ TASK_TABLES = ("register", "register_agencies", "progress_report")
         for table, description in (
             ("register", "Task register rows, one per task per received register file."),
             ("register_agencies", "Agencies named in register rows (lead / coordinating)."),
+            ("plan_item", "Task rows of plan documents sent as tables (no codes yet)."),
+            ("plan_item_agencies", "Agencies named in plan rows (lead / coordinating)."),
             ("progress_report", "Progress-report rows, one per task per report file."),
         )
     ],

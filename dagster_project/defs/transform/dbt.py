@@ -6,6 +6,7 @@ Dagster draws the lineage from inbox to marts with no glue code.
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
 import shutil
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,9 @@ class Nq57DbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
+# A dbt build here takes seconds; a per-run target folder this old was left by a killed run.
+STALE_TARGET_SECONDS = 6 * 3600
+
 TRANSLATOR = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
@@ -64,12 +68,23 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
 
 
 def _keep_run_results(target: Path, run_folder: Path) -> None:
+    """Copy ``run_results.json`` into the run's folder and remove the invocation's target.
+
+    Folders left by runs that were killed before they could clean up are swept once they
+    are older than any run could be, so a live run in another process keeps its own.
+    """
     results = target / "run_results.json"
     if results.exists():
         run_folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(results, run_folder / "dbt_run_results.json")
-    if target.parent == DBT_PROJECT.project_dir / DBT_PROJECT.target_path:
-        shutil.rmtree(target, ignore_errors=True)
+    target_root = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
+    if target.parent != target_root:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    stale_before = time.time() - STALE_TARGET_SECONDS
+    for leftover in target_root.glob(f"{target.name.split('-')[0]}-*"):
+        if leftover.is_dir() and leftover.stat().st_mtime < stale_before:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _failed_nodes(run_results: Mapping[str, Any]) -> set[str]:

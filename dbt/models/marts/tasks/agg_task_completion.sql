@@ -114,7 +114,7 @@ rated as (
             as in_progress_rate,
         case when tasks_with_deadline > 0 then tasks_overdue * 1.0 / tasks_with_deadline end
             as overdue_rate,
-        period_key || ':' || coalesce(agency_id, 'national') as row_key
+        {{ dbt.concat(["period_key", "':'", "coalesce(agency_id, 'national')"]) }} as row_key
 
     from counted
 

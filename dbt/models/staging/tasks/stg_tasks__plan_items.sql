@@ -1,0 +1,35 @@
+with
+
+source as (
+
+    select * from {{ source('tasks', 'plan_item') }}
+
+),
+
+renamed as (
+
+    select
+        file_sha256,
+        file_name,
+        sheet_name,
+        row_number as source_row_number,
+        received_at,
+        document_title,
+        plan_year,
+        task_group,
+        seq as item_number,
+        task_name,
+        lead_agencies_text,
+        coordinating_agencies_text,
+        expected_product,
+        deadline_text,
+        due_date,
+        recurrence,
+        note,
+        {{ dbt.concat(["file_sha256", "':'", "item_key"]) }} as plan_item_id
+
+    from source
+
+)
+
+select * from renamed
