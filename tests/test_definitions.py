@@ -17,6 +17,10 @@ def test_asset_graph_snapshot() -> None:
     assert keys == {
         "tasks/register", "tasks/register_agencies", "tasks/progress_report",
         "tasks/plan_item", "tasks/plan_item_agencies", "staging/stg_tasks__plan_items",
+        "ingest/submission", "ingest/quarantine",
+        "staging/stg_ingest__submissions", "staging/stg_ingest__problems",
+        "intermediate/int_submissions_current",
+        "marts/fct_submission", "marts/fct_submission_problem",
         "reference/agencies", "reference/agency_aliases",
         "staging/stg_tasks__register", "staging/stg_tasks__register_agencies",
         "staging/stg_tasks__progress_reports",

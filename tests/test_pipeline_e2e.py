@@ -123,6 +123,19 @@ def test_corrupted_resubmission_blocks_publication(
     assert "NOT published" in out
     assert not (home / "published" / "2026-Q2").exists()
 
+    # The resubmission superseded the first June report as a whole; both stay queryable.
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        files = con.execute(
+            "select file_name, is_current, superseded_by_sha256 is not null "
+            "from marts.fct_submission where reporting_agency_id = 'BKHCN' "
+            "and reporting_month = date '2026-06-01' order by received_at").fetchall()
+        staged = con.execute(
+            "select count(distinct file_sha256) from staging.stg_tasks__progress_reports "
+            "where reporting_agency_id = 'BKHCN' and reporting_month = date '2026-06-01'"
+        ).fetchone()[0]
+    assert files == [(report.name, False, True), (corrupted.name, True, False)]
+    assert staged == 2
+
 
 def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:
     from dagster_project.lib.paths import DBT_PROJECT_DIR

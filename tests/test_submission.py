@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -166,3 +167,61 @@ def test_check_command_reports_json_and_exit_code(tmp_path: Path, capsys) -> Non
     assert (problem["sheet"], problem["row"], problem["column"], problem["value"]) == (
         "Báo cáo", 9, "Tình trạng", "Xong rồi")
     assert problem["message_vi"] and problem["message_en"]
+
+
+def _legacy(text: str, encoding: str) -> str:
+    """Unicode text as a pre-Unicode font stores it: the inverse of viparse's charmap.
+
+    TCVN3 (ABC) has no capital toned letters (they come from the .VnTimeH font, whose bytes
+    are the lowercase codes), so capitals without a code are written as their lowercase.
+    """
+    from viparse.normalize.encodings import CHARMAPS
+
+    inverse = {target: source for source, target in CHARMAPS[encoding].pairs}
+    return "".join(inverse.get(ch, inverse.get(ch.lower(), ch)) for ch in text)
+
+
+def _encode_workbook(path: Path, encoding: str) -> Path:
+    """Every text cell of a workbook retyped in a legacy encoding."""
+    workbook = openpyxl.load_workbook(path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = _legacy(cell.value, encoding)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("encoding", "label"), [("tcvn3", "TCVN3"), ("vni", "VNI")])
+def test_report_typed_in_a_legacy_encoding_is_converted_and_the_originals_are_kept(
+        parse, tmp_path: Path, encoding: str, label: str) -> None:
+    path = _encode_workbook(_report(tmp_path / f"{encoding}.xlsx", [
+        [1, "TB20-0001", "Ban hành hướng dẫn", "Đã hoàn thành", date(2026, 5, 4), "Thông tư",
+         "QĐ 12", None],
+        [2, "TB20-0002", "Xây dựng nền tảng", "Đang thực hiện", None, None, None, "Thiếu vốn"],
+    ]), encoding)
+    submission = parse(path)
+
+    assert submission.accepted, submission.errors
+    assert submission.metadata["reporting_agency"] == "BKHCN"
+    assert [row["status"] for row in submission.rows] == ["done", "in_progress"]
+    assert submission.rows[0]["status_text"] == "Đã hoàn thành"
+    assert submission.rows[1]["difficulties"] == "Thiếu vốn"
+    originals = json.loads(submission.rows[0]["original_values"])
+    assert originals["status"] == _legacy("Đã hoàn thành", encoding)
+    notes = [p for p in submission.warnings if p.rule == "legacy_encoding_converted"]
+    assert len(notes) == 1 and label in notes[0].message_vi and label in notes[0].message_en
+    assert submission.legacy_encodings == {"Báo cáo": encoding}
+
+
+def test_text_changed_by_normalisation_is_kept_as_written(parse, tmp_path: Path) -> None:
+    nfd_name = unicodedata.normalize("NFD", "Ban hành hướng dẫn") + "\u00a0"
+    path = _report(tmp_path / "nfd.xlsx", [
+        [1, "TB20-0001", nfd_name, "Đang thực hiện", None, None, None, None],
+    ])
+    submission = parse(path)
+    row = submission.rows[0]
+    assert row["task_name"] == "Ban hành hướng dẫn"
+    assert json.loads(row["original_values"]) == {"task_name": nfd_name}
+    assert not [p for p in submission.problems if p.rule == "legacy_encoding_converted"]

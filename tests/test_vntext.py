@@ -62,3 +62,30 @@ def test_is_blank_pandas_missing_values():
     pd = pytest.importorskip("pandas")
     assert is_blank(pd.NA)
     assert is_blank(pd.NaT)
+
+
+# --- legacy encodings --------------------------------------------------------------------
+TCVN3_CELLS = ["B¸o c¸o tiÕn ®é thùc hiÖn nhiÖm vô", "Bé Khoa häc vµ C«ng nghÖ", "§· hoµn thµnh"]
+VNI_CELLS = ["Boä Khoa hoïc vaø Coâng ngheä", "Ñaõ hoaøn thaønh", "Ñang thöïc hieän"]
+
+
+def test_tcvn3_and_vni_are_detected_and_converted() -> None:
+    from dagster_project.lib.vntext import convert_legacy, detect_legacy_encoding
+
+    assert detect_legacy_encoding(TCVN3_CELLS) == "tcvn3"
+    assert convert_legacy("Céng hoµ x· héi chñ nghÜa ViÖt Nam", "tcvn3") == \
+        "Cộng hoà xã hội chủ nghĩa Việt Nam"
+    assert detect_legacy_encoding(VNI_CELLS) == "vni"
+    assert convert_legacy(VNI_CELLS[0], "vni") == "Bộ Khoa học và Công nghệ"
+
+
+def test_unicode_text_is_never_taken_for_a_legacy_encoding() -> None:
+    from dagster_project.lib.vntext import detect_legacy_encoding, legacy_candidate
+
+    # Cells with Unicode-only letters are not even candidates; the Latin-1-only Unicode words
+    # that remain ("Cà Mau", "Tháng") must not read as TCVN3 together.
+    assert not legacy_candidate("Bộ Khoa học và Công nghệ")
+    assert not legacy_candidate("TB20-0001")
+    words = ["Cà Mau", "Lào Cai", "Tháng 6/2026", "Quý IV", "Thành phố Huế", "Chính phủ",
+             "Hoàn thành", "Sáng kiến", "Kinh tế"]
+    assert detect_legacy_encoding([w for w in words if legacy_candidate(w)]) is None

@@ -1,6 +1,6 @@
 """Source contracts: what each kind of submission must contain, read from YAML.
 
-A contract (``sources/<source>/contract.yaml``) names the columns of one source type with
+A contract (``sources/contracts/<source>.yaml``) names the columns of one source type with
 their Vietnamese and English header aliases, value type and whether they are required,
 plus metadata read from the title block. Layouts are data, not code branches: a new header
 spelling is a one-line change to a contract.
@@ -144,6 +144,7 @@ def load_contract(path: Path) -> Contract:
 
 
 def load_contracts(sources_dir: Path = SOURCES_DIR) -> dict[str, Contract]:
-    """All contracts under ``sources/*/contract.yaml``, by source name."""
-    contracts = [load_contract(path) for path in sorted(sources_dir.glob("*/contract.yaml"))]
+    """All contracts under ``sources/contracts/*.yaml``, by source name."""
+    paths = sorted((sources_dir / "contracts").glob("*.yaml"))
+    contracts = [load_contract(path) for path in paths]
     return {contract.source: contract for contract in contracts}

@@ -12,6 +12,7 @@ from dagster_project.lib.landing import (
     ParquetWriter,
     archive_file,
     ensure_empty_tables,
+    ensure_ingest_tables,
     land_submission,
 )
 from dagster_project.lib.paths import Home
@@ -75,6 +76,7 @@ def ingest_family(
                     for c in family_contracts if any(col.type == "agency_list"
                                                      for col in c.columns)})
     ensure_empty_tables(home, family, tables)
+    ensure_ingest_tables(home)
     summary = IngestSummary()
     files = inbox_files(inbox)
     summary.files_seen = len(files)

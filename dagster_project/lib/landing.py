@@ -3,7 +3,8 @@
 Every received file is copied once into ``archive/<sha[:2]>/<sha256>/`` with a
 ``receipt.json`` (who, when, what); re-ingesting the same bytes is a no-op. Parsed rows land
 as ``landing/<family>/<table>/<sha256>.parquet`` and rejected rows as
-``landing/quarantine/<sha256>.parquet``, so the warehouse can always be rebuilt from here.
+``landing/quarantine/<sha256>.parquet``, with the file's record and verdict in
+``landing/submission/<sha256>.parquet``, so the warehouse can always be rebuilt from here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib.paths import Home
-from dagster_project.lib.submission import ParsedSubmission
+from dagster_project.lib.submission import ParsedSubmission, Problem
 
 LINEAGE_COLUMNS = {
     "file_sha256": "VARCHAR",
@@ -27,6 +28,9 @@ LINEAGE_COLUMNS = {
     "sheet_name": "VARCHAR",
     "row_number": "INTEGER",
     "received_at": "TIMESTAMP",
+    # JSON object: column -> the cell text as submitted, where normalisation or a
+    # legacy-encoding conversion changed it; null when the row was stored as written.
+    "original_values": "VARCHAR",
 }
 
 # Landed column types per table. Parsing has already happened, so these are exact types.
@@ -93,15 +97,36 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "agency_text": "VARCHAR",
         "agency_id": "VARCHAR",
     },
+    # One row per received file: what it was, who sent it for which month, and its verdict.
+    "submission": {
+        "file_sha256": "VARCHAR",
+        "file_name": "VARCHAR",
+        "original_path": "VARCHAR",
+        "size_bytes": "BIGINT",
+        "received_at": "TIMESTAMP",
+        "source": "VARCHAR",
+        "family": "VARCHAR",
+        "reporting_agency_id": "VARCHAR",
+        "reporting_month": "DATE",
+        "as_of_date": "DATE",
+        "rows_read": "INTEGER",
+        "rows_loaded": "INTEGER",
+        "rows_quarantined": "INTEGER",
+        "errors": "INTEGER",
+        "warnings": "INTEGER",
+        "accepted": "BOOLEAN",
+        "legacy_encoding": "VARCHAR",
+    },
+    # Column names avoid SQL keywords (row, column, file) so every engine reads them as-is.
     "quarantine": {
         "file_sha256": "VARCHAR",
         "received_at": "TIMESTAMP",
         "source": "VARCHAR",
-        "file": "VARCHAR",
-        "sheet": "VARCHAR",
-        "row": "INTEGER",
-        "column": "VARCHAR",
-        "value": "VARCHAR",
+        "file_name": "VARCHAR",
+        "sheet_name": "VARCHAR",
+        "row_number": "INTEGER",
+        "column_label": "VARCHAR",
+        "raw_value": "VARCHAR",
         "rule": "VARCHAR",
         "severity": "VARCHAR",
         "message_vi": "VARCHAR",
@@ -194,11 +219,62 @@ def write_parquet(rows: list[dict[str, Any]], schema: dict[str, str], path: Path
 
 
 def ensure_empty_tables(home: Home, family: str, tables: list[str]) -> None:
-    """A zero-row file per table so the warehouse builds even before the first submission."""
+    """A zero-row file per table so the warehouse builds even before the first submission.
+
+    Rewritten every time (it holds no data), so a column added to a table's schema is known
+    to the warehouse even when every landed file predates it.
+    """
     for table in tables:
-        path = home.landing / family / table / "_empty.parquet"
-        if not path.exists():
-            write_parquet([], TABLE_SCHEMAS[table], path)
+        write_parquet([], TABLE_SCHEMAS[table], home.landing / family / table / "_empty.parquet")
+
+
+def _submission_row(submission: ParsedSubmission, receipt: Receipt,
+                    rows_loaded: int) -> dict[str, Any]:
+    """The file-level record: identity, sender and period from the title block, verdict."""
+    metadata = submission.metadata
+    return {
+        "file_sha256": submission.sha256,
+        "file_name": receipt.original_name,
+        "original_path": receipt.original_path,
+        "size_bytes": receipt.size_bytes,
+        "received_at": receipt.received_at_dt,
+        "source": submission.source,
+        "family": submission.family,
+        "reporting_agency_id": metadata.get("reporting_agency"),
+        "reporting_month": metadata.get("reporting_month"),
+        "as_of_date": metadata.get("as_of_date"),
+        "rows_read": submission.rows_read,
+        "rows_loaded": rows_loaded,
+        "rows_quarantined": submission.rows_quarantined,
+        "errors": len(submission.errors),
+        "warnings": len(submission.warnings),
+        "accepted": submission.accepted,
+        "legacy_encoding": ", ".join(sorted(set(submission.legacy_encodings.values()))) or None,
+    }
+
+
+def _quarantine_row(problem: Problem, sha256: str, received_at: datetime,
+                    source: str | None) -> dict[str, Any]:
+    return {
+        "file_sha256": sha256,
+        "received_at": received_at,
+        "source": source,
+        "file_name": problem.file,
+        "sheet_name": problem.sheet,
+        "row_number": problem.row,
+        "column_label": problem.column,
+        "raw_value": problem.value,
+        "rule": problem.rule,
+        "severity": problem.severity,
+        "message_vi": problem.message_vi,
+        "message_en": problem.message_en,
+    }
+
+
+def ensure_ingest_tables(home: Home) -> None:
+    """Zero-row files for the tables every family writes to: submissions and quarantine."""
+    for table in ("submission", "quarantine"):
+        write_parquet([], TABLE_SCHEMAS[table], home.landing / table / "_empty.parquet")
 
 
 def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt,
@@ -215,8 +291,11 @@ def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt,
             writer.write(child_rows, TABLE_SCHEMAS[table],
                           table_path(home, submission.family, table, submission.sha256))
             written[table] = len(child_rows)
-    problems = [{**p.as_dict(), "file_sha256": submission.sha256, "received_at": received_at,
-                 "source": submission.source} for p in submission.problems]
+    record = _submission_row(submission, receipt, written.get(submission.table or "", 0))
+    writer.write([record], TABLE_SCHEMAS["submission"],
+                 home.landing / "submission" / f"{submission.sha256}.parquet")
+    problems = [_quarantine_row(problem, submission.sha256, received_at, submission.source)
+                for problem in submission.problems]
     writer.write(problems, TABLE_SCHEMAS["quarantine"],
                   home.landing / "quarantine" / f"{submission.sha256}.parquet")
     written["quarantine"] = len(problems)

@@ -8,6 +8,7 @@ file, sheet, row, column, raw value and rule, in Vietnamese and English.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,15 @@ from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import ColumnSpec, Contract, MetadataSpec
 from dagster_project.lib.deadlines import parse_deadline
 from dagster_project.lib.values import ValueParseError, parse_date, parse_month
-from dagster_project.lib.vntext import is_blank, match_key, normalize_text
+from dagster_project.lib.vntext import (
+    LEGACY_ENCODING_NAMES,
+    convert_legacy,
+    detect_legacy_encoding,
+    is_blank,
+    legacy_candidate,
+    match_key,
+    normalize_text,
+)
 from dagster_project.lib.workbook import Sheet, UnreadableFileError, read_sheets
 
 # A row whose first filled cell starts like this ends the table (signature block, notes).
@@ -64,6 +73,7 @@ class ParsedSubmission:
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     key_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (sheet, row)
+    legacy_encodings: dict[str, str] = field(default_factory=dict)  # sheet -> encoding
 
     @property
     def errors(self) -> list[Problem]:
@@ -106,6 +116,43 @@ def _text(value: Any) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return normalize_text(str(value))
+
+
+@dataclass(frozen=True)
+class _DecodedSheet:
+    """A sheet with legacy-encoded text converted, and the cells as they were before."""
+
+    sheet: Sheet
+    encoding: str | None
+    originals: dict[tuple[int, int], str]  # (row, column), 0-based -> text as submitted
+
+
+def _decode_legacy(sheet: Sheet) -> _DecodedSheet:
+    """Convert a sheet typed in TCVN3 (ABC), VNI or VISCII to Unicode.
+
+    Older offices still type in pre-Unicode fonts: "Bé Khoa häc vµ C«ng nghÖ" is "Bộ Khoa học
+    và Công nghệ" in TCVN3. The encoding is detected over the sheet's candidate cells together
+    and only those cells are converted, so a Unicode template filled in with legacy text
+    converts the typed cells and leaves the template's own text alone.
+    """
+    cells = [(r, c, value) for r, row in enumerate(sheet.rows) for c, value in enumerate(row)
+             if isinstance(value, str) and legacy_candidate(value)]
+    encoding = detect_legacy_encoding([value for _, _, value in cells])
+    if encoding is None:
+        return _DecodedSheet(sheet, None, {})
+    rows = [list(row) for row in sheet.rows]
+    originals: dict[tuple[int, int], str] = {}
+    for r, c, value in cells:
+        converted = convert_legacy(value, encoding)
+        if converted != value:
+            rows[r][c] = converted
+            originals[(r, c)] = value
+    return _DecodedSheet(Sheet(sheet.name, rows, sheet.hidden), encoding, originals)
+
+
+def _original_text(value: Any) -> str | None:
+    """The text of a cell exactly as submitted, when storing it normalised would change it."""
+    return value if isinstance(value, str) and normalize_text(value) != value else None
 
 
 @dataclass(frozen=True)
@@ -192,9 +239,11 @@ class _SheetParser:
     """Parses the data rows of one sheet under one contract."""
 
     def __init__(self, submission: ParsedSubmission, sheet: Sheet, contract: Contract,
-                 header: _Header, directory: AgencyDirectory) -> None:
+                 header: _Header, directory: AgencyDirectory,
+                 originals: dict[tuple[int, int], str] | None = None) -> None:
         self.submission = submission
         self.sheet = sheet
+        self.originals = originals or {}
         self.contract = contract
         self.header = header
         self.directory = directory
@@ -304,11 +353,15 @@ class _SheetParser:
 
     def parse_row(self, row: Sequence[Any], excel_row: int, group: str | None) -> None:
         record: dict[str, Any] = {}
+        originals: dict[str, str] = {}
         agency_cells: list[tuple[ColumnSpec, str]] = []
         errors_before = len(self.submission.errors)
         for index, spec in sorted(self.header.columns.items(), key=lambda item: item[0]):
             value = row[index] if index < len(row) else None
             label = self.header.labels[index]
+            original = self.originals.get((excel_row - 1, index)) or _original_text(value)
+            if original is not None:
+                originals[spec.name] = original
             if is_blank(value):
                 if spec.type == "deadline" and spec.unparseable == "warn":
                     self.problem(excel_row, label, None, "deadline_missing",
@@ -329,6 +382,9 @@ class _SheetParser:
         group_column = self.contract.group_column
         if group_column and record.get(group_column) is None:
             record[group_column] = group  # the heading the row stands under
+        # Nothing submitted is silently changed: text that normalisation or a legacy-encoding
+        # conversion rewrote is kept as written, per column.
+        record["original_values"] = json.dumps(originals, ensure_ascii=False) if originals else None
         if len(self.submission.errors) == errors_before:
             self.finish_row(record, excel_row, agency_cells)
 
@@ -522,10 +578,23 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
                 "Trang tính bị ẩn nên không được đọc; nếu có số liệu, hãy bỏ ẩn và gửi lại.",
                 "Hidden sheet not read; if it holds data, unhide it and resend.", "warning"))
             continue
+        decoded = _decode_legacy(sheet)
+        sheet = decoded.sheet
         found = _find_header(sheet, contracts.values())
         if found is None:
             continue
         contract, header = found
+        if decoded.encoding is not None:
+            name = LEGACY_ENCODING_NAMES[decoded.encoding]
+            submission.legacy_encodings[sheet.name] = decoded.encoding
+            submission.problems.append(Problem(
+                path.name, sheet.name, None, None, None, "legacy_encoding_converted",
+                f"Văn bản được gõ bằng bảng mã cũ {name} ({len(decoded.originals)} ô) và đã "
+                "được chuyển sang Unicode; giá trị gốc được lưu kèm. Lần sau hãy dùng phông "
+                "Unicode (ví dụ Times New Roman).",
+                f"Text typed in the legacy {name} encoding ({len(decoded.originals)} cells) "
+                "was converted to Unicode; the original values are kept. Please use a Unicode "
+                "font (e.g. Times New Roman) next time.", "warning"))
         if submission.source not in (None, contract.source):
             submission.problems.append(Problem(
                 path.name, sheet.name, None, None, None, "mixed_sources",
@@ -534,7 +603,7 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
             continue
         submission.source, submission.family, submission.table = (
             contract.source, contract.family, contract.table)
-        parser = _SheetParser(submission, sheet, contract, header, directory)
+        parser = _SheetParser(submission, sheet, contract, header, directory, decoded.originals)
         header_row = header.excel_row
         for spec in header.missing:
             parser.problem(header_row, spec.label_vi, None, "required_column_missing",

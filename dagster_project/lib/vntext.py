@@ -13,7 +13,26 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["fold_diacritics", "is_blank", "match_key", "normalize_text"]
+import viparse
+
+__all__ = [
+    "LEGACY_ENCODING_NAMES",
+    "convert_legacy",
+    "detect_legacy_encoding",
+    "fold_diacritics",
+    "is_blank",
+    "legacy_candidate",
+    "match_key",
+    "normalize_text",
+]
+
+# Pre-Unicode Vietnamese encodings still found in older offices' files, as users know them.
+LEGACY_ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "viscii": "VISCII"}
+# Letters that exist only in Unicode Vietnamese (ă â đ ơ ư, the precomposed tone letters) and
+# the combining marks of NFD text: a cell holding one of them is already Unicode.
+_UNICODE_VIETNAMESE = re.compile(
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0"
+    "\u0300-\u036f\u1ea0-\u1ef9]")
 
 # Spaces that Word/Excel put into Vietnamese documents: NBSP (U+00A0), the typographic spaces
 # U+2000..U+200A, narrow NBSP (U+202F), medium math space (U+205F), ideographic space (U+3000).
@@ -114,3 +133,36 @@ def is_blank(value: object) -> bool:
         return math.isnan(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
         return False
+
+
+def legacy_candidate(value: str) -> bool:
+    """Whether ``value`` could be legacy-encoded text: non-ASCII without Unicode-only letters.
+
+    ASCII text reads the same in every encoding, and a cell with "ộ" or "ư" is Unicode already;
+    only the rest ("Bé Khoa häc", "Boä Khoa hoïc") needs a decision.
+    """
+    return not value.isascii() and _UNICODE_VIETNAMESE.search(value) is None
+
+
+def detect_legacy_encoding(texts: list[str]) -> str | None:
+    """The legacy encoding the candidate cells of one sheet were typed in, or None.
+
+    Detection runs over all candidates of a sheet at once, never cell by cell: a lone "Bé" is
+    both a Unicode word and TCVN3 for "Bộ", but a sheet's worth of text is unambiguous
+    (checked: the Unicode seed documents give no detection, TCVN3 and VNI samples do).
+
+    Args:
+        texts: Cell texts for which :func:`legacy_candidate` holds.
+
+    Returns:
+        "tcvn3", "vni" or "viscii", or None when the text reads as Unicode.
+    """
+    if not texts:
+        return None
+    encoding = viparse.detect_text_encoding("\n".join(texts))
+    return encoding if encoding in LEGACY_ENCODING_NAMES else None
+
+
+def convert_legacy(value: str, encoding: str) -> str:
+    """``value`` converted from ``encoding`` (see :data:`LEGACY_ENCODING_NAMES`) to NFC Unicode."""
+    return viparse.fix(value, encoding=encoding, normalize="NFC")

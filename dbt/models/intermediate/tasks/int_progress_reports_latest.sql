@@ -1,10 +1,22 @@
--- One row per task and reporting month: when an agency resubmits a month, the most
--- recently received file wins; the earlier one stays queryable in staging.
+-- One row per task and reporting month. When a body resubmits a month, its corrected file
+-- replaces the earlier one as a whole (see int_submissions_current); the earlier one stays
+-- queryable in staging. Should two current files still name a task for the same month, the
+-- most recently received wins.
 with
+
+current_files as (
+
+    select file_sha256 from {{ ref('int_submissions_current') }}
+    where is_current
+
+),
 
 reports as (
 
-    select * from {{ ref('stg_tasks__progress_reports') }}
+    select stg.*
+    from {{ ref('stg_tasks__progress_reports') }} as stg
+    inner join current_files
+        on stg.file_sha256 = current_files.file_sha256
 
 ),
 

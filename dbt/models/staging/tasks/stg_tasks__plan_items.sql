@@ -14,6 +14,7 @@ renamed as (
         sheet_name,
         row_number as source_row_number,
         received_at,
+        original_values,
         document_title,
         plan_year,
         task_group,

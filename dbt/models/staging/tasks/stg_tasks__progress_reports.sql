@@ -15,6 +15,7 @@ renamed as (
         sheet_name,
         row_number as source_row_number,
         received_at,
+        original_values,
         reporting_agency_id,
         reporting_month,
         as_of_date,

@@ -15,6 +15,7 @@ renamed as (
         sheet_name,
         row_number as source_row_number,
         received_at,
+        original_values,
         source_document,
         assigned_date,
         task_group,
