@@ -22,6 +22,8 @@ def test_asset_graph_snapshot() -> None:
         "intermediate/int_submissions_current",
         "marts/fct_submission", "marts/fct_submission_problem",
         "reference/agencies", "reference/agency_aliases",
+        "reference/communes", "reference/provinces", "staging/stg_reference__communes",
+        "staging/stg_reference__provinces", "marts/dim_commune",
         "staging/stg_tasks__register", "staging/stg_tasks__register_agencies",
         "staging/stg_tasks__progress_reports",
         "intermediate/int_agencies_rolled_up", "intermediate/int_tasks_registered",
