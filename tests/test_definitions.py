@@ -24,6 +24,8 @@ def test_asset_graph_snapshot() -> None:
         "reference/agencies", "reference/agency_aliases",
         "reference/communes", "reference/provinces", "staging/stg_reference__communes",
         "staging/stg_reference__provinces", "marts/dim_commune",
+        "reference/agency_groups", "intermediate/int_agency_group_members",
+        "intermediate/int_task_leads_expanded",
         "staging/stg_tasks__register", "staging/stg_tasks__register_agencies",
         "staging/stg_tasks__progress_reports",
         "intermediate/int_agencies_rolled_up", "intermediate/int_tasks_registered",

@@ -145,3 +145,27 @@ def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path
     leftovers = (DBT_PROJECT_DIR / "target").glob("nq57_dbt_models-*")
     assert not [p for p in leftovers if p.stat().st_mtime >= started]
     assert list((published_home / "runs").glob("*/dbt_run_results.json"))
+
+
+def test_group_assignments_count_for_every_member(published_home: Path) -> None:
+    with duckdb.connect(str(published_home / "warehouse.duckdb"), read_only=True) as con:
+        members = dict(con.execute(
+            "select group_id, count(*) from intermediate.int_agency_group_members "
+            "group by group_id").fetchall())
+        group_led = con.execute(
+            "select count(distinct task_id) from marts.bridge_task_agency "
+            "where agency_role = 'lead' and agency_id = 'GRP_DIA_PHUONG'").fetchone()[0]
+        reached = dict(con.execute(
+            "select agency_id, count(*) from intermediate.int_task_leads_expanded "
+            "where via_group_id = 'GRP_DIA_PHUONG' or (via_group_id is null and task_id in "
+            "  (select task_id from marts.bridge_task_agency where agency_role = 'lead' "
+            "   and agency_id = 'GRP_DIA_PHUONG')) "
+            "group by agency_id").fetchall())
+    # 17 ministries and ministry-level agencies, 22 central bodies, 34 provinces, of which
+    # 23 were formed by merging others in 2025.
+    assert members == {"GRP_BO_CQNB": 17, "GRP_BO_NGANH": 39, "GRP_DIA_PHUONG": 34,
+                       "GRP_BO_NGANH_DIA_PHUONG": 73, "GRP_DIA_PHUONG_SAP_NHAP": 23}
+    assert group_led > 0
+    provinces = {agency: n for agency, n in reached.items() if agency.startswith("P_")}
+    assert len(provinces) == 34 and set(provinces.values()) == {group_led}
+    assert reached["GRP_DIA_PHUONG"] == group_led  # the group keeps its own row

@@ -1,6 +1,7 @@
 -- One row per quarter for the nation, and one per quarter and lead body (current bodies,
 -- history rolled up to successors). A task with two lead bodies counts once nationally and
--- once for each body, so agency rows do not add up to the national row.
+-- once for each body, so agency rows do not add up to the national row. A task led by a
+-- group ("Các bộ, ngành, địa phương") counts for the group and for each of its members.
 with
 
 quarter_status as (
@@ -11,12 +12,11 @@ quarter_status as (
 
 leads as (
 
-    select distinct
+    select
         task_id,
-        current_agency_id
+        agency_id as current_agency_id
 
-    from {{ ref('bridge_task_agency') }}
-    where agency_role = 'lead'
+    from {{ ref('int_task_leads_expanded') }}
 
 ),
 
