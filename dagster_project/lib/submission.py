@@ -29,7 +29,12 @@ from dagster_project.lib.vntext import (
     match_key,
     normalize_text,
 )
-from dagster_project.lib.workbook import Sheet, UnreadableFileError, read_sheets
+from dagster_project.lib.workbook import (
+    Sheet,
+    UnreadableFileError,
+    read_sheets,
+    uncached_formula_cells,
+)
 
 # A row whose first filled cell starts like this ends the table (signature block, notes).
 FOOTER_KEYS = ("noinhan", "ghichu", "nguoilap", "thutruong", "botruong", "chutich", "daky",
@@ -240,10 +245,12 @@ class _SheetParser:
 
     def __init__(self, submission: ParsedSubmission, sheet: Sheet, contract: Contract,
                  header: _Header, directory: AgencyDirectory,
-                 originals: dict[tuple[int, int], str] | None = None) -> None:
+                 originals: dict[tuple[int, int], str] | None = None,
+                 uncached: dict[tuple[int, int], str] | None = None) -> None:
         self.submission = submission
         self.sheet = sheet
         self.originals = originals or {}
+        self.uncached = uncached or {}
         self.contract = contract
         self.header = header
         self.directory = directory
@@ -256,6 +263,20 @@ class _SheetParser:
             None if value is None else _text(value) or None, rule, message_vi, message_en,
             severity,
         ))
+
+    def formula_problem(self, excel_row: int, column: str | None, formula: str) -> None:
+        """A formula whose result was never saved reads as empty: the value would vanish."""
+        self.problem(excel_row, column, f"={formula}", "formula_without_value",
+                     "Ô có công thức nhưng chưa có giá trị tính sẵn (tệp chưa được mở và lưu bằng "
+                     "Excel); hãy mở tệp trong Excel, lưu lại rồi gửi.",
+                     "The cell holds a formula with no saved result (the file was never opened "
+                     "and saved in Excel); open it in Excel, save it and resend.")
+
+    def check_title_formulas(self) -> None:
+        """Title-block values (reporting body, month) can vanish the same way."""
+        for (row, _column), formula in sorted(self.uncached.items()):
+            if row < self.header.row_index:
+                self.formula_problem(row + 1, None, formula)
 
     # --- title block -------------------------------------------------------------------
     def read_metadata(self) -> bool:
@@ -362,6 +383,10 @@ class _SheetParser:
             original = self.originals.get((excel_row - 1, index)) or _original_text(value)
             if original is not None:
                 originals[spec.name] = original
+            formula = self.uncached.get((excel_row - 1, index))
+            if formula is not None:
+                self.formula_problem(excel_row, label, formula)
+                continue
             if is_blank(value):
                 if spec.type == "deadline" and spec.unparseable == "warn":
                     self.problem(excel_row, label, None, "deadline_missing",
@@ -557,72 +582,117 @@ class _SheetParser:
                                                   []).extend(children)
 
 
+@dataclass(frozen=True)
+class _Located:
+    """A visible sheet after legacy decoding, with the contract and header it matched."""
+
+    decoded: _DecodedSheet
+    contract: Contract
+    header: _Header
+
+    @property
+    def complete(self) -> bool:
+        """Every required column was found."""
+        return not self.header.missing
+
+
+def _file_problem(submission: ParsedSubmission, sheet: str | None, rule: str, message_vi: str,
+                  message_en: str, severity: str = "error") -> None:
+    submission.problems.append(Problem(submission.path.name, sheet, None, None, None, rule,
+                                       message_vi, message_en, severity))
+
+
+def _locate(submission: ParsedSubmission, sheets: list[Sheet],
+            contracts: dict[str, Contract]) -> list[_Located]:
+    """Decode each visible sheet and find its header; hidden sheets are reported, not read."""
+    located = []
+    for sheet in sheets:
+        if sheet.hidden:
+            _file_problem(
+                submission, sheet.name, "sheet_hidden",
+                "Trang tính bị ẩn nên không được đọc; nếu có số liệu, hãy bỏ ẩn và gửi lại.",
+                "Hidden sheet not read; if it holds data, unhide it and resend.", "warning")
+            continue
+        decoded = _decode_legacy(sheet)
+        found = _find_header(decoded.sheet, contracts.values())
+        if found is not None:
+            located.append(_Located(decoded, *found))
+    return located
+
+
+def _report_legacy_encoding(submission: ParsedSubmission, decoded: _DecodedSheet) -> None:
+    """Tell the sender their text was converted (and keep which encoding it was)."""
+    if decoded.encoding is None:
+        return
+    name, cells = LEGACY_ENCODING_NAMES[decoded.encoding], len(decoded.originals)
+    submission.legacy_encodings[decoded.sheet.name] = decoded.encoding
+    _file_problem(
+        submission, decoded.sheet.name, "legacy_encoding_converted",
+        f"Văn bản được gõ bằng bảng mã cũ {name} ({cells} ô) và đã được chuyển sang Unicode; "
+        "giá trị gốc được lưu kèm. Lần sau hãy dùng phông Unicode (ví dụ Times New Roman).",
+        f"Text typed in the legacy {name} encoding ({cells} cells) was converted to Unicode; "
+        "the original values are kept. Please use a Unicode font (e.g. Times New Roman) next "
+        "time.", "warning")
+
+
+def _report_header(parser: _SheetParser, header: _Header) -> None:
+    """Missing required columns reject the sheet; unknown extra columns are flagged."""
+    for spec in header.missing:
+        parser.problem(header.excel_row, spec.label_vi, None, "required_column_missing",
+                       f"Thiếu cột bắt buộc '{spec.label_vi}' (tên cột chấp nhận: "
+                       f"{', '.join(spec.aliases)}).",
+                       f"Required column '{spec.label_vi}' is missing (accepted headers: "
+                       f"{', '.join(spec.aliases)}).")
+    for label in header.unknown.values():
+        parser.problem(header.excel_row, label, None, "column_unknown",
+                       f"Cột '{label}' không có trong mẫu báo cáo; bỏ qua.",
+                       f"Column '{label}' is not in the template; ignored.", "warning")
+
+
 def parse_submission(path: Path, contracts: dict[str, Contract],
                      directory: AgencyDirectory) -> ParsedSubmission:
     """Read ``path``, match it to a contract and validate every row.
 
     A sheet that matches no contract is ignored (cover sheets, instructions) unless no sheet
-    matches, in which case the file is rejected as unrecognised.
+    matches, in which case the file is rejected as unrecognised. A sheet that matches only
+    part of a contract is ignored when another sheet of the file matches it in full (a list
+    of status words beside the report), and rejected otherwise.
     """
     submission = ParsedSubmission(path=path, sha256=file_sha256(path))
     try:
         sheets = read_sheets(path)
+        uncached = uncached_formula_cells(path)
     except UnreadableFileError as error:
-        submission.problems.append(Problem(path.name, None, None, None, None, "file_unreadable",
-                                           error.message_vi, error.message_en))
+        _file_problem(submission, None, "file_unreadable", error.message_vi, error.message_en)
         return submission
-    for sheet in sheets:
-        if sheet.hidden:
-            submission.problems.append(Problem(
-                path.name, sheet.name, None, None, None, "sheet_hidden",
-                "Trang tính bị ẩn nên không được đọc; nếu có số liệu, hãy bỏ ẩn và gửi lại.",
-                "Hidden sheet not read; if it holds data, unhide it and resend.", "warning"))
-            continue
-        decoded = _decode_legacy(sheet)
-        sheet = decoded.sheet
-        found = _find_header(sheet, contracts.values())
-        if found is None:
-            continue
-        contract, header = found
-        if decoded.encoding is not None:
-            name = LEGACY_ENCODING_NAMES[decoded.encoding]
-            submission.legacy_encodings[sheet.name] = decoded.encoding
-            submission.problems.append(Problem(
-                path.name, sheet.name, None, None, None, "legacy_encoding_converted",
-                f"Văn bản được gõ bằng bảng mã cũ {name} ({len(decoded.originals)} ô) và đã "
-                "được chuyển sang Unicode; giá trị gốc được lưu kèm. Lần sau hãy dùng phông "
-                "Unicode (ví dụ Times New Roman).",
-                f"Text typed in the legacy {name} encoding ({len(decoded.originals)} cells) "
-                "was converted to Unicode; the original values are kept. Please use a Unicode "
-                "font (e.g. Times New Roman) next time.", "warning"))
+    located = _locate(submission, sheets, contracts)
+    complete_sources = {item.contract.source for item in located if item.complete}
+    for item in located:
+        sheet, contract, header = item.decoded.sheet, item.contract, item.header
+        if not item.complete and contract.source in complete_sources:
+            continue  # a helper sheet (drop-down lists, notes) beside the real table
+        _report_legacy_encoding(submission, item.decoded)
         if submission.source not in (None, contract.source):
-            submission.problems.append(Problem(
-                path.name, sheet.name, None, None, None, "mixed_sources",
-                "Một tệp chỉ được chứa một loại báo cáo.",
-                "A file may contain only one kind of submission."))
+            _file_problem(submission, sheet.name, "mixed_sources",
+                          "Một tệp chỉ được chứa một loại báo cáo.",
+                          "A file may contain only one kind of submission.")
             continue
         submission.source, submission.family, submission.table = (
             contract.source, contract.family, contract.table)
-        parser = _SheetParser(submission, sheet, contract, header, directory, decoded.originals)
-        header_row = header.excel_row
-        for spec in header.missing:
-            parser.problem(header_row, spec.label_vi, None, "required_column_missing",
-                           f"Thiếu cột bắt buộc '{spec.label_vi}' (tên cột chấp nhận: "
-                           f"{', '.join(spec.aliases)}).",
-                           f"Required column '{spec.label_vi}' is missing (accepted headers: "
-                           f"{', '.join(spec.aliases)}).")
-        for label in header.unknown.values():
-            parser.problem(header_row, label, None, "column_unknown",
-                           f"Cột '{label}' không có trong mẫu báo cáo; bỏ qua.",
-                           f"Column '{label}' is not in the template; ignored.", "warning")
+        cells = {(row, column): formula
+                 for row, column, formula in uncached.get(sheet.name, [])}
+        parser = _SheetParser(submission, sheet, contract, header, directory,
+                              item.decoded.originals, cells)
+        _report_header(parser, header)
+        parser.check_title_formulas()
         if header.missing or not parser.read_metadata():
             continue
         submission.metadata.update(parser.metadata)
         parser.parse_rows()
     if submission.source is None and not submission.errors:
         names = "; ".join(f"{c.label_vi} ({c.label_en})" for c in contracts.values())
-        submission.problems.append(Problem(
-            path.name, None, None, None, None, "source_unrecognised",
+        _file_problem(
+            submission, None, "source_unrecognised",
             f"Không nhận ra loại báo cáo: không tìm thấy dòng tiêu đề cột của mẫu nào ({names}).",
-            f"Unrecognised submission: no sheet has the header row of a known template ({names})."))
+            f"Unrecognised submission: no sheet has the header row of a known template ({names}).")
     return submission
