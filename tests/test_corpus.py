@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+from pathlib import Path
 
 import pytest
 
@@ -28,9 +28,7 @@ def _param(spec: CaseSpec) -> object:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
-    started = time.perf_counter()
     cases = build_corpus(tmp_path_factory.mktemp("corpus"))
-    assert time.perf_counter() - started < 10, "the corpus must stay quick to build"
     return {case.name: case for case in cases}
 
 
@@ -119,17 +117,15 @@ def test_the_oversized_file_is_sparse_and_rejected_unread(corpus: dict[str, Case
                                                           parse) -> None:
     case = corpus["file_50_mb"]
     assert case.path.stat().st_size == 50 * 1024 * 1024
-    started = time.perf_counter()
     submission = parse(case.path)
-    assert time.perf_counter() - started < 5  # hashed, never parsed
     assert submission.source is None and submission.rows_read == 0
+    assert [p.rule for p in submission.problems] == ["file_unreadable"]
+    assert "50 MB" in submission.problems[0].message_en
 
 
 def test_corpus_through_check_json(corpus: dict[str, Case], capsys) -> None:
     cases = sorted(corpus.values(), key=lambda case: case.name)
-    started = time.perf_counter()
     code = main(["check", "--json", *(str(case.path) for case in cases)])
-    took = time.perf_counter() - started
     report = json.loads(capsys.readouterr().out)
 
     assert code == 1 and report["all_accepted"] is False
@@ -143,7 +139,6 @@ def test_corpus_through_check_json(corpus: dict[str, Case], capsys) -> None:
         for problem in entry["problems"]:
             assert problem["file"] == case.path.name
             assert problem["message_vi"] and problem["message_en"]
-    assert took < 30
 
 
 def test_uncached_formulas_of_the_corpus_are_found(corpus: dict[str, Case]) -> None:
@@ -155,3 +150,35 @@ def test_uncached_formulas_of_the_corpus_are_found(corpus: dict[str, Case]) -> N
         "Báo cáo": [(9, 5, '"Thông tư "&"01/2026/TT-BKHCN"')]}
     assert found.pop("formulas_with_cached_values") == {}
     assert all(cells == {} for cells in found.values())
+
+
+def test_nothing_submitted_is_lost(corpus: dict[str, Case], tmp_path: Path) -> None:
+    """Every file, accepted or rejected, is archived byte for byte with its record and
+    problems; ingesting the same files again changes nothing."""
+    import duckdb
+
+    from dagster_project.lib.inbox import ingest_family
+    from dagster_project.lib.paths import Home
+    from dagster_project.lib.submission import file_sha256
+
+    home = Home(tmp_path / "home")
+    home.ensure()
+    inbox = next(iter(corpus.values())).path.parent
+    first = ingest_family(home, inbox, "tasks")
+    assert first.files_new == first.files_seen == len(corpus)
+    for case in corpus.values():
+        sha = file_sha256(case.path)
+        kept = home.archive / sha[:2] / sha / case.path.name
+        assert kept.exists() and file_sha256(kept) == sha, case.name
+    with duckdb.connect() as con:
+        verdicts = dict(con.execute(
+            "select file_name, accepted from read_parquet(?, union_by_name = true)",
+            [str(home.landing / "submission" / "*.parquet")]).fetchall())
+        problems = {row[0] for row in con.execute(
+            "select distinct file_name from read_parquet(?, union_by_name = true)",
+            [str(home.landing / "quarantine" / "*.parquet")]).fetchall()}
+    assert verdicts == {case.path.name: case.verdict == ACCEPTED for case in corpus.values()}
+    assert {case.path.name for case in corpus.values() if case.verdict == REJECTED} <= problems
+
+    again = ingest_family(home, inbox, "tasks")
+    assert (again.files_new, again.files_already_landed) == (0, len(corpus))
