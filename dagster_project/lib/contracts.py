@@ -18,7 +18,8 @@ import yaml
 from dagster_project.lib.paths import SOURCES_DIR
 from dagster_project.lib.vntext import match_key
 
-COLUMN_TYPES = {"code", "text", "date", "month", "deadline", "agency_list", "status"}
+COLUMN_TYPES = {"code", "text", "date", "month", "deadline", "agency_list", "status", "agency",
+                "number", "integer", "percent", "boolean"}
 METADATA_TYPES = {"agency", "month", "date", "integer", "text"}
 
 

@@ -19,7 +19,13 @@ from typing import Any
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import ColumnSpec, Contract, MetadataSpec
 from dagster_project.lib.deadlines import parse_deadline
-from dagster_project.lib.values import ValueParseError, parse_date, parse_month
+from dagster_project.lib.values import (
+    ValueParseError,
+    parse_date,
+    parse_month,
+    parse_number,
+    parse_percent,
+)
 from dagster_project.lib.vntext import (
     LEGACY_ENCODING_NAMES,
     convert_legacy,
@@ -40,6 +46,9 @@ from dagster_project.lib.workbook import (
 FOOTER_KEYS = ("noinhan", "ghichu", "nguoilap", "thutruong", "botruong", "chutich", "daky",
                "tm", "kt", "giamdoc", "truongban")
 REMARK = re.compile(r"\([^()]*\)")
+# Yes/no cells as offices fill them ("Có", "x", "✓"), by match key.
+BOOLEAN_WORDS = {"co": True, "x": True, "yes": True, "true": True, "dat": True, "1": True,
+                 "khong": False, "no": False, "false": False, "chuadat": False, "0": False}
 ROMAN_NUMERAL = re.compile(
     r"^(?=[IVXLC]+\.?$)(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})\.?$")
 
@@ -317,13 +326,17 @@ class _SheetParser:
             return int(raw)
         if spec.type == "text":
             return raw
-        ref = self.directory.match(raw, self.metadata.get("as_of_date"))
+        return self.match_agency(raw)
+
+    def match_agency(self, name: str) -> str:
+        """One agency named in a cell, as of the report's date; unknown names suggest others."""
+        ref = self.directory.match(name, self.metadata.get("as_of_date"))
         if ref.agency_id is None:
             hint = ", ".join(ref.suggestions)
             raise ValueParseError(
                 "agency_unknown",
-                f"Không nhận ra cơ quan '{raw}'." + (f" Có phải: {hint}?" if hint else ""),
-                f"Unknown agency '{raw}'." + (f" Did you mean: {hint}?" if hint else ""),
+                f"Không nhận ra cơ quan '{name}'." + (f" Có phải: {hint}?" if hint else ""),
+                f"Unknown agency '{name}'." + (f" Did you mean: {hint}?" if hint else ""),
             )
         return ref.agency_id
 
@@ -455,8 +468,34 @@ class _SheetParser:
             agency_cells.append((spec, text))
         elif spec.type == "deadline":
             record["deadline_text"] = _text(value)  # parsed in finish_row: needs the plan year
+        elif spec.type in {"number", "integer", "percent", "boolean", "agency"}:
+            record[spec.name] = self.parse_scalar(spec, value)
         else:
             record[spec.name] = _text(value)
+
+    def parse_scalar(self, spec: ColumnSpec, value: Any) -> Any:
+        """Numbers in Vietnamese notation, yes/no cells and single agency names."""
+        if spec.type == "number":
+            return parse_number(value)
+        if spec.type == "percent":
+            return parse_percent(value)
+        if spec.type == "integer":
+            number = parse_number(value)
+            if not number.is_integer():
+                raise ValueParseError(
+                    "integer_expected",
+                    f"Cột '{spec.label_vi}' cần số nguyên, nhận được '{_text(value)}'.",
+                    f"Column '{spec.label_vi}' needs a whole number, got '{_text(value)}'.")
+            return int(number)
+        if spec.type == "boolean":
+            answer = BOOLEAN_WORDS.get(match_key(_text(value)))
+            if answer is None:
+                raise ValueParseError(
+                    "boolean_unparseable",
+                    f"'{_text(value)}' không phải Có/Không.",
+                    f"'{_text(value)}' is not yes/no (Có/Không).")
+            return answer
+        return self.match_agency(_text(value))
 
     def row_key(self, record: dict[str, Any], excel_row: int) -> str:
         """The row's key: its key column, or "<sheet>!<row>" for sources without codes."""
