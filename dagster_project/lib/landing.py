@@ -33,6 +33,16 @@ LINEAGE_COLUMNS = {
     "original_values": "VARCHAR",
 }
 
+# One row per agency named in a row's lead or coordinating column ("<table>_agencies").
+AGENCY_LINK_COLUMNS = {
+    "file_sha256": "VARCHAR",
+    "task_code": "VARCHAR",
+    "role": "VARCHAR",
+    "position": "INTEGER",
+    "agency_text": "VARCHAR",
+    "agency_id": "VARCHAR",
+}
+
 # Landed column types per table. Parsing has already happened, so these are exact types.
 TABLE_SCHEMAS: dict[str, dict[str, str]] = {
     "register": {
@@ -50,14 +60,7 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "recurrence": "VARCHAR",
         "note": "VARCHAR",
     },
-    "register_agencies": {
-        "file_sha256": "VARCHAR",
-        "task_code": "VARCHAR",
-        "role": "VARCHAR",
-        "position": "INTEGER",
-        "agency_text": "VARCHAR",
-        "agency_id": "VARCHAR",
-    },
+    "register_agencies": AGENCY_LINK_COLUMNS,
     "progress_report": {
         **LINEAGE_COLUMNS,
         "reporting_agency_id": "VARCHAR",
@@ -89,14 +92,7 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "recurrence": "VARCHAR",
         "note": "VARCHAR",
     },
-    "plan_item_agencies": {
-        "file_sha256": "VARCHAR",
-        "task_code": "VARCHAR",
-        "role": "VARCHAR",
-        "position": "INTEGER",
-        "agency_text": "VARCHAR",
-        "agency_id": "VARCHAR",
-    },
+    "plan_item_agencies": AGENCY_LINK_COLUMNS,
     # One row per received file: what it was, who sent it for which month, and its verdict.
     "submission": {
         "file_sha256": "VARCHAR",
