@@ -1,4 +1,4 @@
-"""``nq57``: the command line for data engineers (demo, run, check).
+"""``nq57``: the command line for data engineers (demo, run, check, template).
 
 ``nq57 run`` executes the same Dagster Definitions that ``dagster dev`` shows, in-process,
 against a persistent instance under the home directory, so every run is visible in the UI.
@@ -67,7 +67,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     all_accepted = not missing
     reports = []
     paths = [Path(name) for name in args.files if name not in missing]
-    for path, submission in zip(paths, parse_files(paths), strict=True):
+    submissions = parse_files(paths)
+    feedback = (_write_feedback(args.feedback, paths, submissions) if args.feedback
+                else [None] * len(paths))
+    for path, submission, written in zip(paths, submissions, feedback, strict=True):
         all_accepted &= submission.accepted
         reports.append({
             "file": str(path),
@@ -80,6 +83,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             "metadata": {k: str(v) for k, v in submission.metadata.items()},
             "problems": [p.as_dict() for p in submission.problems],
         })
+        if args.feedback:
+            reports[-1]["feedback"] = str(written) if written else None
         if not args.json:
             verdict = ("ACCEPTED / CHẤP NHẬN" if submission.accepted
                        else "REJECTED / KHÔNG CHẤP NHẬN")
@@ -87,10 +92,58 @@ def cmd_check(args: argparse.Namespace) -> int:
                  f"{len(submission.rows)}/{submission.rows_read} rows valid")
             for problem in submission.problems:
                 _say(_problem_line(problem))
+            if written:
+                _say(f"  feedback / phản hồi: {written}")
     if args.json:
         _say(json.dumps({"files": reports, "all_accepted": all_accepted}, ensure_ascii=False,
                         indent=2))
     return EXIT_OK if all_accepted else EXIT_FAILED
+
+
+def _write_feedback(folder: str, paths: Sequence[Path],
+                    submissions: Sequence[Any]) -> list[Path | None]:
+    """Write a feedback workbook for every file with problems (None for clean files)."""
+    from dagster_project.lib.feedback import write_feedback_files
+
+    items = [(path, submission.problems)
+             for path, submission in zip(paths, submissions, strict=True)]
+    try:
+        return write_feedback_files(items, Path(folder))
+    except OSError as error:
+        raise ValueError(f"không ghi được tệp phản hồi / cannot write feedback to {folder}: "
+                         f"{error}") from error
+
+
+# --- nq57 template ------------------------------------------------------------------------
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write a pre-filled progress-report workbook for one body and month."""
+    from dagster_project.lib.agencies import AgencyDirectory
+    from dagster_project.lib.contracts import load_contracts
+    from dagster_project.lib.template import (
+        default_template_path,
+        lead_tasks,
+        month_end,
+        reporting_month,
+        resolve_agency,
+        write_template,
+    )
+
+    month = reporting_month(args.period, args.month)
+    agency = resolve_agency(args.agency, AgencyDirectory.from_seeds(), month)
+    tasks = lead_tasks(Home.from_env().warehouse, agency.agency_id, month_end(month))
+    out = Path(args.out) if args.out else default_template_path(agency.agency_id, args.period)
+    if out.suffix.lower() != ".xlsx":
+        raise ValueError(f"--out phải là tệp .xlsx / --out must be an .xlsx file: {out}")
+    try:
+        write_template(out, agency, month, tasks, load_contracts()["progress_report"])
+    except OSError as error:
+        raise ValueError(f"không ghi được / cannot write {out}: {error}") from error
+    _say(f"{out}: {agency.name_vi} ({agency.agency_id}), tháng / month {month:%m/%Y}, "
+         f"{len(tasks)} nhiệm vụ chủ trì / lead tasks")
+    if not tasks:
+        _say("  warning / cảnh báo: no lead tasks in the warehouse for this body / không có "
+             "nhiệm vụ chủ trì nào trong kho cho cơ quan này")
+    return EXIT_OK
 
 
 # --- nq57 run -----------------------------------------------------------------------------
@@ -287,7 +340,37 @@ def build_parser() -> argparse.ArgumentParser:
                     "Exit 0 when all files are accepted, 1 otherwise.")
     check.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xls or csv files")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument(
+        "--feedback", metavar="DIR",
+        help="also write DIR/<stem>.phan_hoi.xlsx for each file with problems: the agency's "
+             "workbook with every offending cell filled (red: error, yellow: warning) and "
+             "commented in Vietnamese and English, and a first sheet 'Phản hồi' listing every "
+             "problem / ghi tệp phản hồi đánh dấu ô lỗi cho cơ quan gửi")
     check.set_defaults(func=cmd_check)
+
+    template = commands.add_parser(
+        "template", help="write a pre-filled monthly progress-report workbook for one body",
+        description="Write the monthly progress report of one reporting body as a workbook "
+                    "that `nq57 check` accepts once filled in: the title block, the contract's "
+                    "header row, the body's lead tasks from the warehouse (NQ57_HOME/"
+                    "warehouse.duckdb, built by `nq57 run`) under their group headings, code "
+                    "and name locked, a drop-down list for the status, a validated completion "
+                    "date, and a 'Hướng dẫn' sheet in Vietnamese and English. Reports are "
+                    "monthly: --period names the quarter and --month the month in it (default: "
+                    "the quarter's first month). Exit 2 for an unknown body or period, or when "
+                    "there is no warehouse yet. / Ghi mẫu báo cáo tiến độ tháng điền sẵn nhiệm "
+                    "vụ chủ trì của một cơ quan.")
+    template.add_argument("agency", metavar="AGENCY",
+                          help="agency id (BKHCN, P_HA_NOI) or name/alias (\"Bộ KH&CN\")")
+    template.add_argument("--period", required=True,
+                          help="quarter, e.g. 2026-Q3 / quý báo cáo")
+    template.add_argument("--month", type=int, metavar="M",
+                          help="calendar month within the quarter, e.g. 8 for August in "
+                               "2026-Q3 (default: the quarter's first month) / tháng báo cáo")
+    template.add_argument("--out", metavar="FILE",
+                          help="output .xlsx (default ./<agency_id>_<period>_bao_cao_tien_do"
+                               ".xlsx)")
+    template.set_defaults(func=cmd_template)
     return parser
 
 

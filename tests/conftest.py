@@ -23,3 +23,16 @@ def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     inbox = tmp_path_factory.mktemp("demo") / "inbox"
     generate_demo_inbox(inbox)
     return inbox
+
+
+@pytest.fixture(scope="session")
+def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home where `nq57 run` ingested the demo inbox and published 2026-Q2 (read-only)."""
+    from dagster_project.cli import main
+
+    home = tmp_path_factory.mktemp("home_ok")
+    (home.parent / "home_ok.started").touch()  # outside the home: marks when the run began
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("NQ57_HOME", str(home))
+        assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2"]) == 0
+    return home

@@ -26,16 +26,6 @@ def _run(monkeypatch: pytest.MonkeyPatch, home: Path, inbox: Path, capsys) -> tu
     return code, capsys.readouterr().out
 
 
-@pytest.fixture(scope="module")
-def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home_ok")
-    (home.parent / "home_ok.started").touch()  # outside the home: marks when the run began
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("NQ57_HOME", str(home))
-        assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2"]) == 0
-    return home
-
-
 def _national(home: Path, period: str) -> dict:
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         frame = con.execute(
