@@ -275,9 +275,9 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
 
 def _default_period(home: Home, inbox: Path | None, verbose: bool) -> str | None:
     """Without --period: ingest first (idempotent), then take the latest reported quarter."""
-    from dagster_project.lib.inbox import ingest_family
+    from dagster_project.lib.inbox import ingest_inbox
 
-    ingest_family(home, inbox or home.inbox, "tasks")
+    ingest_inbox(home, inbox or home.inbox)
     return _latest_landed_quarter(home)
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from dagster import Definitions, define_asset_job
 from dagster_dbt import DbtCliResource
 
-from dagster_project.defs.ingest.log import ingest_log
-from dagster_project.defs.ingest.tasks import task_submissions
+from dagster_project.defs.ingest.inbox import inbox_submissions
 from dagster_project.defs.publish.scorecard import QUARTERS, scorecard
 from dagster_project.defs.quality.gate import GATE_CHECKS
 from dagster_project.defs.resources import Nq57Settings
@@ -34,7 +33,7 @@ def _dbt_resource() -> DbtCliResource:
 Home.from_env().ensure()  # dbt's profile reads NQ57_HOME; make sure it is set and exists
 
 defs = Definitions(
-    assets=[task_submissions, ingest_log, nq57_dbt_models, scorecard],
+    assets=[inbox_submissions, nq57_dbt_models, scorecard],
     asset_checks=GATE_CHECKS,
     jobs=[MONTHLY_JOB],
     resources={"nq57": Nq57Settings(), "dbt": _dbt_resource()},

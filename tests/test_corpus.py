@@ -157,14 +157,14 @@ def test_nothing_submitted_is_lost(corpus: dict[str, Case], tmp_path: Path) -> N
     problems; ingesting the same files again changes nothing."""
     import duckdb
 
-    from dagster_project.lib.inbox import ingest_family
+    from dagster_project.lib.inbox import ingest_inbox
     from dagster_project.lib.paths import Home
     from dagster_project.lib.submission import file_sha256
 
     home = Home(tmp_path / "home")
     home.ensure()
     inbox = next(iter(corpus.values())).path.parent
-    first = ingest_family(home, inbox, "tasks")
+    first = ingest_inbox(home, inbox)
     assert first.files_new == first.files_seen == len(corpus)
     for case in corpus.values():
         sha = file_sha256(case.path)
@@ -180,5 +180,5 @@ def test_nothing_submitted_is_lost(corpus: dict[str, Case], tmp_path: Path) -> N
     assert verdicts == {case.path.name: case.verdict == ACCEPTED for case in corpus.values()}
     assert {case.path.name for case in corpus.values() if case.verdict == REJECTED} <= problems
 
-    again = ingest_family(home, inbox, "tasks")
+    again = ingest_inbox(home, inbox)
     assert (again.files_new, again.files_already_landed) == (0, len(corpus))

@@ -70,10 +70,10 @@ def test_published_scorecard_shows_the_figures(published_home: Path) -> None:
 
 
 def test_rerun_on_same_inbox_lands_nothing_new(published_home: Path, demo_inbox: Path) -> None:
-    from dagster_project.lib.inbox import ingest_family
+    from dagster_project.lib.inbox import ingest_inbox
     from dagster_project.lib.paths import Home
 
-    summary = ingest_family(Home(published_home), demo_inbox, "tasks")
+    summary = ingest_inbox(Home(published_home), demo_inbox)
     assert summary.files_new == 0
     assert summary.files_already_landed == summary.files_seen
 

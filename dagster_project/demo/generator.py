@@ -40,6 +40,7 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.demo.catalog import SYNTHETIC_SOURCES, Document, document_for
+from dagster_project.demo.csdl import write_csdl_demo
 from dagster_project.demo.model import (
     CUTOFF,
     DONE,
@@ -432,7 +433,7 @@ def summarize(model: DemoModel, inbox: Path, files: Sequence[Path]) -> DemoSumma
         done=outcomes[DONE],
         in_progress=outcomes[IN_PROGRESS],
         overdue=outcomes[OVERDUE],
-        reports_written=len(files) - 1,
+        reports_written=sum(Path(f).relative_to(inbox).parts[0] == "reports" for f in files),
         files_written=len(files),
         files=tuple(files),
     )
@@ -457,6 +458,7 @@ def generate_demo_inbox(inbox: Path, seed: int = 57) -> DemoSummary:
             path = report_path(inbox, agency_id, month)
             write_report(path, report)
             files.append(path)
+    files.extend(write_csdl_demo(inbox))
     return summarize(model, inbox, files)
 
 

@@ -1,4 +1,8 @@
-"""Take in a folder of submissions: parse each new file once, archive it, land its rows."""
+"""Take in a folder of submissions: parse each new file once, archive it, land its rows.
+
+Every file is read once, whatever its family; the contract it matches decides where its
+rows land. Reading it again for each family would multiply the slowest step of a run.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project.lib.contracts import load_contracts
+from dagster_project.lib.families import FAMILY_TABLES
 from dagster_project.lib.isolation import Limits, parse_files
 from dagster_project.lib.landing import (
     ParquetWriter,
@@ -56,26 +60,21 @@ def _already_landed(home: Home, sha256: str) -> bool:
     return receipt.exists() and (home.landing / "quarantine" / f"{sha256}.parquet").exists()
 
 
-def ingest_family(
+def ingest_inbox(
     home: Home,
     inbox: Path,
-    family: str,
     *,
     log: Callable[[str], None] = lambda _message: None,
     limits: Limits | None = None,
 ) -> IngestSummary:
-    """Archive and land every new file of one source family found in the inbox.
+    """Archive and land every new file found in the inbox, whatever its family.
 
     Files already archived (same SHA-256) are skipped, so re-running on the same inbox is a
     no-op. New files are parsed in isolated worker processes (see ``isolation``); files that
-    match no contract of any family are archived and reported as rejected.
+    match no contract are archived and reported as rejected.
     """
-    contracts = load_contracts()
-    family_contracts = [c for c in contracts.values() if c.family == family]
-    tables = sorted({c.table for c in family_contracts} | {f"{c.table}_agencies"
-                    for c in family_contracts if any(col.type == "agency_list"
-                                                     for col in c.columns)})
-    ensure_empty_tables(home, family, tables)
+    for family, tables in FAMILY_TABLES.items():
+        ensure_empty_tables(home, family, list(tables))
     ensure_ingest_tables(home)
     summary = IngestSummary()
     files = inbox_files(inbox)
@@ -84,10 +83,8 @@ def ingest_family(
     summary.files_already_landed = len(files) - len(new_files)
     log(f"{len(files)} files in the inbox, {len(new_files)} new")
     with ParquetWriter() as writer:
-        parsed = parse_files(new_files, limits)
-        for number, submission in enumerate(parsed, start=1):
-            if submission.family in (None, family):  # others are another family's asset's
-                _land(home, submission, writer, summary)
+        for number, submission in enumerate(parse_files(new_files, limits), start=1):
+            _land(home, submission, writer, summary)
             if number % 250 == 0:
                 log(f"{number}/{len(new_files)} files landed")
     return summary

@@ -49,7 +49,7 @@ def _init_worker(memory_bytes: int) -> None:
 
 def _parse_in_worker(path: str, cpu_seconds: int) -> ParsedSubmission:
     """Parse one file under a CPU budget counted from what the worker has used so far."""
-    from dagster_project.lib.submission import parse_submission
+    from dagster_project.lib.families import read_submission
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = int(usage.ru_utime + usage.ru_stime) + 1
@@ -58,7 +58,7 @@ def _parse_in_worker(path: str, cpu_seconds: int) -> ParsedSubmission:
     resource.setrlimit(resource.RLIMIT_CPU,
                        (budget if hard == resource.RLIM_INFINITY else min(budget, hard), hard))
     try:
-        return parse_submission(Path(path), _WORKER["contracts"], _WORKER["directory"])
+        return read_submission(Path(path), _WORKER["contracts"], _WORKER["directory"])
     except MemoryError:
         return _rejected(Path(path), "file_too_complex",
                          "Tệp cần quá nhiều bộ nhớ để đọc; kiểm tra lại tệp.",

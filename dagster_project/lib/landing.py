@@ -93,6 +93,33 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "note": "VARCHAR",
     },
     "plan_item_agencies": AGENCY_LINK_COLUMNS,
+    # National databases: the programme lands as the contract's word-list code ("status") and
+    # the text as written; criteria met as the text the pattern accepted ("17" or "17/19").
+    "csdl_registry": {
+        **LINEAGE_COLUMNS,
+        "as_of_date": "DATE",
+        "seq": "VARCHAR",
+        "database_code": "VARCHAR",
+        "database_name": "VARCHAR",
+        "status": "VARCHAR",
+        "status_text": "VARCHAR",
+        "owner_agency": "VARCHAR",
+        "legal_basis": "VARCHAR",
+        "note": "VARCHAR",
+    },
+    "csdl_status": {
+        **LINEAGE_COLUMNS,
+        "reporting_agency_id": "VARCHAR",
+        "reporting_month": "DATE",
+        "as_of_date": "DATE",
+        "seq": "VARCHAR",
+        "database_code": "VARCHAR",
+        "database_name": "VARCHAR",
+        "criteria_met": "VARCHAR",
+        "is_reconciled": "BOOLEAN",
+        "is_synced": "BOOLEAN",
+        "note": "VARCHAR",
+    },
     # One row per received file: what it was, who sent it for which month, and its verdict.
     "submission": {
         "file_sha256": "VARCHAR",

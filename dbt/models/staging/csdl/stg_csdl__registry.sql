@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('csdl', 'csdl_registry') }}
+
+),
+
+renamed as (
+
+    select
+        database_code as database_id,
+        file_sha256,
+        file_name,
+        sheet_name,
+        row_number as source_row_number,
+        received_at,
+        original_values,
+        as_of_date as registry_date,
+        database_name,
+        status as program_code,
+        status_text as program_text,
+        owner_agency as owner_agency_id,
+        legal_basis,
+        note
+
+    from source
+
+)
+
+select * from renamed
