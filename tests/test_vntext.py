@@ -89,3 +89,14 @@ def test_unicode_text_is_never_taken_for_a_legacy_encoding() -> None:
     words = ["Cà Mau", "Lào Cai", "Tháng 6/2026", "Quý IV", "Thành phố Huế", "Chính phủ",
              "Hoàn thành", "Sáng kiến", "Kinh tế"]
     assert detect_legacy_encoding([w for w in words if legacy_candidate(w)]) is None
+
+
+def test_a_short_unicode_sheet_is_no_evidence_of_a_legacy_encoding() -> None:
+    from dagster_project.lib.vntext import detect_legacy_encoding, legacy_candidate
+
+    # "Mã" alone reads as TCVN3 for "Mó" to a frequency detector; it holds only letters of
+    # the Vietnamese alphabet, so it is no evidence.
+    cells = ["Đơn vị", "Mã", "Vụ Kế hoạch - Tài chính", "Văn phòng Bộ", "25°C"]
+    assert detect_legacy_encoding([c for c in cells if legacy_candidate(c)]) is None
+    # One cell with TCVN3-only symbols is enough for the sheet; "Bé" is then converted too.
+    assert detect_legacy_encoding(["Mã", "Bé", "Tµi chÝnh"]) == "tcvn3"

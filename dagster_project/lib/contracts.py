@@ -37,6 +37,7 @@ class ColumnSpec:
     type: str
     required: bool
     pattern: str | None = None
+    example: str | None = None  # a valid value, quoted when a value breaks ``pattern``
     role: str | None = None
     plan_year_from: str | None = None
     unparseable: str = "reject"  # or "warn": keep the text, flag it, load the row
@@ -108,6 +109,7 @@ def _column(raw: dict[str, Any], source: str) -> ColumnSpec:
         type=column_type,
         required=bool(raw.get("required", False)),
         pattern=raw.get("pattern"),
+        example=raw.get("example"),
         role=raw.get("role"),
         plan_year_from=raw.get("plan_year_from"),
         unparseable=raw.get("unparseable", "reject"),

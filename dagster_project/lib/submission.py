@@ -445,10 +445,14 @@ class _SheetParser:
         elif spec.type == "code":
             code = _text(value).upper()
             if spec.pattern and not re.fullmatch(spec.pattern, code):
+                example_vi = f" (ví dụ đúng: {spec.example})" if spec.example else ""
+                example_en = f" (e.g. {spec.example})" if spec.example else ""
                 raise ValueParseError(
                     "code_format",
-                    f"Mã '{code}' không đúng định dạng (ví dụ đúng: TB20-0001).",
-                    f"Code '{code}' does not have the expected form (e.g. TB20-0001).",
+                    f"Giá trị '{code}' của cột '{spec.label_vi}' không đúng định dạng"
+                    f"{example_vi}.",
+                    f"Value '{code}' in column '{spec.label_vi}' does not have the expected "
+                    f"form{example_en}.",
                 )
             record[spec.name] = code
         elif spec.type == "status":
@@ -634,6 +638,22 @@ class _Located:
         """Every required column was found."""
         return not self.header.missing
 
+    @property
+    def is_auxiliary(self) -> bool:
+        """A partial match without the key column: a drop-down list or a list of units.
+
+        Such a sheet beside a complete table is not a table of its own; a sheet that has the
+        key column but lacks another required one is a table with an error. Keyless
+        contracts count a sheet with under half of the required columns as auxiliary.
+        """
+        if self.complete:
+            return False
+        found = set(self.header.columns.values())
+        if self.contract.key is not None:
+            return self.contract.column(self.contract.key) not in found
+        required = self.contract.required_columns
+        return len(found & set(required)) * 2 < len(required)
+
 
 def _file_problem(submission: ParsedSubmission, sheet: str | None, rule: str, message_vi: str,
                   message_en: str, severity: str = "error") -> None:
@@ -694,8 +714,8 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
 
     A sheet that matches no contract is ignored (cover sheets, instructions) unless no sheet
     matches, in which case the file is rejected as unrecognised. A sheet that matches only
-    part of a contract is ignored when another sheet of the file matches it in full (a list
-    of status words beside the report), and rejected otherwise.
+    part of a contract, without its key column, is ignored with a warning when another sheet
+    of the file matches a contract in full (a list of status words beside the report).
     """
     submission = ParsedSubmission(path=path, sha256=file_sha256(path))
     try:
@@ -705,11 +725,17 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
         _file_problem(submission, None, "file_unreadable", error.message_vi, error.message_en)
         return submission
     located = _locate(submission, sheets, contracts)
-    complete_sources = {item.contract.source for item in located if item.complete}
+    has_complete = any(item.complete for item in located)
     for item in located:
         sheet, contract, header = item.decoded.sheet, item.contract, item.header
-        if not item.complete and contract.source in complete_sources:
-            continue  # a helper sheet (drop-down lists, notes) beside the real table
+        if has_complete and item.is_auxiliary:
+            _file_problem(
+                submission, sheet.name, "sheet_ignored",
+                "Trang tính chỉ khớp một phần mẫu báo cáo (không có cột mã) nên không được "
+                "đọc; nếu có số liệu, hãy chép vào trang báo cáo.",
+                "Sheet matches only part of a template (no key column), so it was not read; "
+                "if it holds data, copy it into the report sheet.", "warning")
+            continue
         _report_legacy_encoding(submission, item.decoded)
         if submission.source not in (None, contract.source):
             _file_problem(submission, sheet.name, "mixed_sources",

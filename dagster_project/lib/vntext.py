@@ -28,6 +28,9 @@ __all__ = [
 
 # Pre-Unicode Vietnamese encodings still found in older offices' files, as users know them.
 LEGACY_ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "viscii": "VISCII"}
+# The Latin-1 letters of the Vietnamese alphabet, the non-breaking space, and symbols common
+# in Unicode documents (degrees, plus-minus, multiplication, division).
+_VIETNAMESE_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ\xa0°±×÷")
 # Letters that exist only in Unicode Vietnamese (ă â đ ơ ư, the precomposed tone letters) and
 # the combining marks of NFD text: a cell holding one of them is already Unicode.
 _UNICODE_VIETNAMESE = re.compile(
@@ -144,12 +147,24 @@ def legacy_candidate(value: str) -> bool:
     return not value.isascii() and _UNICODE_VIETNAMESE.search(value) is None
 
 
+def _legacy_evidence(value: str) -> bool:
+    """Whether ``value`` holds a character no Unicode Vietnamese text uses as a letter.
+
+    TCVN3 and VNI store Vietnamese letters as Latin-1 symbols and foreign letters ("µ", "¸",
+    "®", "«", "ä", "ø", "Ñ"); Unicode Vietnamese uses only the Latin-1 letters of its own
+    alphabet ("à", "ã", "é", "ô"). A cell like "Mã" is therefore no evidence either way.
+    """
+    return any("\x80" <= ch <= "\xff" and ch not in _VIETNAMESE_LATIN1 for ch in value)
+
+
 def detect_legacy_encoding(texts: list[str]) -> str | None:
     """The legacy encoding the candidate cells of one sheet were typed in, or None.
 
-    Detection runs over all candidates of a sheet at once, never cell by cell: a lone "Bé" is
-    both a Unicode word and TCVN3 for "Bộ", but a sheet's worth of text is unambiguous
-    (checked: the Unicode seed documents give no detection, TCVN3 and VNI samples do).
+    Detection runs over all evidence of a sheet at once, never cell by cell: a lone "Bé" is
+    both a Unicode word and TCVN3 for "Bộ", and a lone "Mã" reads as TCVN3 for "Mó". Only
+    cells with a character Unicode Vietnamese never uses count as evidence; without any,
+    the sheet is Unicode (checked: the Unicode seed documents give no detection, TCVN3 and
+    VNI samples do).
 
     Args:
         texts: Cell texts for which :func:`legacy_candidate` holds.
@@ -157,9 +172,10 @@ def detect_legacy_encoding(texts: list[str]) -> str | None:
     Returns:
         "tcvn3", "vni" or "viscii", or None when the text reads as Unicode.
     """
-    if not texts:
+    evidence = [text for text in texts if _legacy_evidence(text)]
+    if not evidence:
         return None
-    encoding = viparse.detect_text_encoding("\n".join(texts))
+    encoding = viparse.detect_text_encoding("\n".join(evidence))
     return encoding if encoding in LEGACY_ENCODING_NAMES else None
 
 
