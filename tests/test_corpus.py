@@ -17,7 +17,7 @@ from tests.fixtures.corpus import ACCEPTED, CASES, REJECTED, Case, CaseSpec, bui
 # Where a problem of each rule must point: the whole file, a sheet, a title-block field
 # (sheet and field, no row) or a cell (sheet, row and column).
 FILE_RULES = {"file_unreadable", "source_unrecognised", "file_reader_crashed"}
-SHEET_RULES = {"sheet_hidden", "mixed_sources"}
+SHEET_RULES = {"sheet_hidden", "mixed_sources", "sheet_ignored", "legacy_encoding_converted"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
