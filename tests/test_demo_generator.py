@@ -235,7 +235,7 @@ def test_generation_is_byte_for_byte_deterministic(
             for p in sorted(root.rglob("*.xlsx"))
         }
 
-    assert second.files_written == summary.files_written == 1 + 1498 + 6  # + CSDL exports
+    assert second.files_written == summary.files_written == 1 + 1498 + 6 + 3  # + CSDL, indicators
     assert digests(first) == digests(tmp_path / "inbox")
 
 

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from dagster_project.demo.catalog import SYNTHETIC_SOURCES, Document, document_for
 from dagster_project.demo.csdl import write_csdl_demo
+from dagster_project.demo.indicators import write_indicators_demo
 from dagster_project.demo.model import (
     CUTOFF,
     DONE,
@@ -459,6 +460,7 @@ def generate_demo_inbox(inbox: Path, seed: int = 57) -> DemoSummary:
             write_report(path, report)
             files.append(path)
     files.extend(write_csdl_demo(inbox))
+    files.extend(write_indicators_demo(inbox))
     return summarize(model, inbox, files)
 
 
