@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dagster_project.demo.budget import write_budget_demo
 from dagster_project.demo.catalog import SYNTHETIC_SOURCES, Document, document_for
 from dagster_project.demo.csdl import write_csdl_demo
 from dagster_project.demo.indicators import write_indicators_demo
@@ -461,6 +462,7 @@ def generate_demo_inbox(inbox: Path, seed: int = 57) -> DemoSummary:
             files.append(path)
     files.extend(write_csdl_demo(inbox))
     files.extend(write_indicators_demo(inbox))
+    files.extend(write_budget_demo(inbox))
     return summarize(model, inbox, files)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.budget_checks import complete_budget_submission
 from dagster_project.lib.contracts import Contract
 from dagster_project.lib.submission import ParsedSubmission, parse_submission
 from dagster_project.lib.targets import complete_indicator_submission
@@ -22,12 +23,14 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
               "progress_report"),
     "csdl": ("csdl_registry", "csdl_status"),
     "indicators": ("indicator", "indicator_target", "indicator_actual"),
+    "budget": ("budget_allocation", "budget_disbursement"),
 }
 
 # Steps run on a parsed submission of a family before it lands (rows they cannot read move
 # to the submission's problems, so they are quarantined like contract problems).
 COMPLETIONS: dict[str, Callable[[ParsedSubmission], ParsedSubmission]] = {
     "indicators": complete_indicator_submission,
+    "budget": complete_budget_submission,
 }
 
 

@@ -178,6 +178,43 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "data_source": "VARCHAR",
         "note": "VARCHAR",
     },
+    # Budget: amounts in tỷ đồng as the exports write them; a blank disbursement cell lands as
+    # null ("no figure"), never as 0.
+    "budget_allocation": {
+        **LINEAGE_COLUMNS,
+        "item_key": "VARCHAR",
+        "reporting_agency_id": "VARCHAR",
+        "fiscal_year": "INTEGER",
+        "as_of_date": "DATE",
+        # The cover line's national totals as written ("103.430,00"); read in dbt.
+        "national_total_text": "VARCHAR",
+        "national_allocated_text": "VARCHAR",
+        "national_estimate_text": "VARCHAR",
+        "seq": "VARCHAR",
+        "agency": "VARCHAR",
+        # The pillar lands through the contract's word list: code and text as written.
+        "status": "VARCHAR",
+        "status_text": "VARCHAR",
+        "total_budget": "DOUBLE",
+        "allocated_budget": "DOUBLE",
+        "assigned_estimate": "DOUBLE",
+        "note": "VARCHAR",
+    },
+    "budget_disbursement": {
+        **LINEAGE_COLUMNS,
+        "item_key": "VARCHAR",
+        "reporting_agency_id": "VARCHAR",
+        "fiscal_year": "INTEGER",
+        "as_of_date": "DATE",
+        "seq": "VARCHAR",
+        "agency": "VARCHAR",
+        "commune_code": "VARCHAR",
+        "commune_name": "VARCHAR",
+        "status": "VARCHAR",
+        "status_text": "VARCHAR",
+        "disbursed": "DOUBLE",
+        "note": "VARCHAR",
+    },
     # One row per received file: what it was, who sent it for which month, and its verdict.
     "submission": {
         "file_sha256": "VARCHAR",

@@ -725,16 +725,20 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
         _file_problem(submission, None, "file_unreadable", error.message_vi, error.message_en)
         return submission
     located = _locate(submission, sheets, contracts)
-    has_complete = any(item.complete for item in located)
+    complete_sources = {item.contract.source for item in located if item.complete}
     for item in located:
         sheet, contract, header = item.decoded.sheet, item.contract, item.header
-        if has_complete and item.is_auxiliary:
+        # Beside a complete table, a partial match is a helper sheet: of another source (a
+        # file holds one kind of submission), or of the same source without its key column.
+        if complete_sources and not item.complete and (
+                contract.source not in complete_sources or item.is_auxiliary):
             _file_problem(
                 submission, sheet.name, "sheet_ignored",
-                "Trang tính chỉ khớp một phần mẫu báo cáo (không có cột mã) nên không được "
-                "đọc; nếu có số liệu, hãy chép vào trang báo cáo.",
-                "Sheet matches only part of a template (no key column), so it was not read; "
-                "if it holds data, copy it into the report sheet.", "warning")
+                "Trang tính chỉ khớp một phần mẫu báo cáo nên không được đọc (tệp đã có trang "
+                "báo cáo đầy đủ); nếu có số liệu, hãy chép vào trang báo cáo.",
+                "Sheet matches only part of a template, so it was not read (the file already "
+                "has a complete report sheet); if it holds data, copy it into the report sheet.",
+                "warning")
             continue
         _report_legacy_encoding(submission, item.decoded)
         if submission.source not in (None, contract.source):

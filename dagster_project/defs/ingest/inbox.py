@@ -9,12 +9,12 @@ record per received file and the quarantine of problems found in it.
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from dagster_project.defs.ingest import csdl, indicators, tasks
+from dagster_project.defs.ingest import budget, csdl, indicators, tasks
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.inbox import IngestSummary, ingest_inbox
 from dagster_project.lib.paths import Home
 
-FAMILY_SPECS = [*tasks.SPECS, *csdl.SPECS, *indicators.SPECS]
+FAMILY_SPECS = [*tasks.SPECS, *csdl.SPECS, *indicators.SPECS, *budget.SPECS]
 SUBMISSION = AssetKey(["ingest", "submission"])
 QUARANTINE = AssetKey(["ingest", "quarantine"])
 

@@ -1,0 +1,42 @@
+-- Commune codes are padded to the official five digits (Excel drops the leading zeros of a
+-- code typed as a number). The fiscal year defaults to the year of the as-of date. A blank
+-- figure stays null: the unit reported nothing for the pillar, which is not a reported 0.
+with
+
+source as (
+
+    select * from {{ source('budget', 'budget_disbursement') }}
+
+),
+
+renamed as (
+
+    select
+        file_sha256,
+        file_name,
+        sheet_name,
+        row_number as source_row_number,
+        received_at,
+        original_values,
+        reporting_agency_id,
+        as_of_date,
+        agency as agency_id,
+        commune_name as reported_commune_name,
+        status as pillar,
+        status_text as pillar_text,
+        note,
+        cast(
+            coalesce(fiscal_year, extract(year from as_of_date)) as integer
+        ) as fiscal_year,
+        cast(round(disbursed, 2) as decimal(18, 2)) as disbursed,
+        case
+            when commune_code is not null then lpad(commune_code, 5, '0')
+        end as commune_code,
+        disbursed is not null as has_figure,
+        coalesce(disbursed < 0, false) as is_negative
+
+    from source
+
+)
+
+select * from renamed
