@@ -1,9 +1,5 @@
 """The budget family's landed tables: allocation and disbursement exports (tỷ đồng)."""
 
-from dagster import AssetKey, AssetSpec
-
-from dagster_project.lib.families import FAMILY_TABLES
-
 FAMILY = "budget"
 
 DESCRIPTIONS = {
@@ -12,9 +8,3 @@ DESCRIPTIONS = {
     "budget_disbursement": "State Treasury disbursement rows: one per body or commune and "
                            "pillar per export (disbursed, tỷ đồng; blank = no figure).",
 }
-
-SPECS = [
-    AssetSpec(AssetKey([FAMILY, table]), group_name="ingest", description=DESCRIPTIONS[table],
-              kinds={"parquet"})
-    for table in FAMILY_TABLES[FAMILY]
-]

@@ -1,8 +1,8 @@
 """The inbox asset: every new file read once, archived, and landed by the family it belongs to.
 
-Each family module (``tasks``, ``csdl``, …) describes the tables its files land in; this asset
-materialises all of them in one pass, plus the two tables every family writes to: one
-record per received file and the quarantine of problems found in it.
+Each family module (``tasks``, ``csdl``, …) names its family and describes the tables its
+files land in; this asset materialises all of them in one pass, plus the two tables every
+family writes to: one record per received file and the quarantine of problems found in it.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
@@ -11,10 +11,17 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 
 from dagster_project.defs.ingest import budget, csdl, indicators, tasks
 from dagster_project.defs.resources import Nq57Settings
+from dagster_project.lib.families import FAMILY_TABLES
 from dagster_project.lib.inbox import IngestSummary, ingest_inbox
 from dagster_project.lib.paths import Home
 
-FAMILY_SPECS = [*tasks.SPECS, *csdl.SPECS, *indicators.SPECS, *budget.SPECS]
+FAMILIES = (tasks, csdl, indicators, budget)
+FAMILY_SPECS = [
+    AssetSpec(AssetKey([family.FAMILY, table]), group_name="ingest", kinds={"parquet"},
+              description=family.DESCRIPTIONS[table])
+    for family in FAMILIES
+    for table in FAMILY_TABLES[family.FAMILY]
+]
 SUBMISSION = AssetKey(["ingest", "submission"])
 QUARANTINE = AssetKey(["ingest", "quarantine"])
 

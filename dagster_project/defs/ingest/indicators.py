@@ -1,9 +1,5 @@
 """The indicator family's landed tables: the register, its target parts and the results."""
 
-from dagster import AssetKey, AssetSpec
-
-from dagster_project.lib.families import FAMILY_TABLES
-
 FAMILY = "indicators"
 
 DESCRIPTIONS = {
@@ -14,9 +10,3 @@ DESCRIPTIONS = {
     "indicator_actual": "Indicator results, one per indicator, period and scope per received "
                         "report; 'Chưa có số liệu' kept as no data, not zero.",
 }
-
-SPECS = [
-    AssetSpec(AssetKey([FAMILY, table]), group_name="ingest", description=DESCRIPTIONS[table],
-              kinds={"parquet"})
-    for table in FAMILY_TABLES[FAMILY]
-]

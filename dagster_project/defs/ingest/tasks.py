@@ -1,9 +1,5 @@
 """The task family's landed tables: the task register, plan tables and monthly progress reports."""
 
-from dagster import AssetKey, AssetSpec
-
-from dagster_project.lib.families import FAMILY_TABLES
-
 FAMILY = "tasks"
 
 DESCRIPTIONS = {
@@ -13,9 +9,3 @@ DESCRIPTIONS = {
     "plan_item_agencies": "Agencies named in plan rows (lead / coordinating).",
     "progress_report": "Progress-report rows, one per task per report file.",
 }
-
-SPECS = [
-    AssetSpec(AssetKey([FAMILY, table]), group_name="ingest", description=DESCRIPTIONS[table],
-              kinds={"parquet"})
-    for table in FAMILY_TABLES[FAMILY]
-]
