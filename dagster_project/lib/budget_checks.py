@@ -24,18 +24,11 @@ from dagster_project.lib.vnformat import fmt_number
 
 __all__ = ["AMOUNT_COLUMNS", "commune_codes", "complete_budget_submission"]
 
-# Amount columns per landed table, with the contract's Vietnamese label for messages.
-AMOUNT_COLUMNS: dict[str, dict[str, str]] = {
-    "budget_allocation": {
-        "total_budget": "Tổng kinh phí (tỷ đồng)",
-        "allocated_budget": "Đã phân bổ (tỷ đồng)",
-        "assigned_estimate": "Dự toán giao (tỷ đồng)",
-    },
-    "budget_disbursement": {
-        "disbursed": "Giải ngân (tỷ đồng)",
-    },
+# Amount columns per landed table (tỷ đồng).
+AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "budget_allocation": ("total_budget", "allocated_budget", "assigned_estimate"),
+    "budget_disbursement": ("disbursed",),
 }
-COMMUNE_CODE_LABEL = "Mã xã"
 COMMUNE_CODE_DIGITS = 5
 
 
@@ -51,22 +44,16 @@ def commune_codes(seeds_dir: Path = DEFAULT_SEEDS_DIR) -> frozenset[str]:
         return frozenset(row["commune_code"] for row in csv.DictReader(handle))
 
 
-def _problem(submission: ParsedSubmission, row: dict[str, Any], column: str, value: str,
-             rule: str, message_vi: str, message_en: str) -> Problem:
-    return Problem(submission.path.name, row.get("sheet_name"), row.get("row_number"), column,
-                   value, rule, message_vi, message_en)
-
-
 def _negative_amounts(submission: ParsedSubmission, row: dict[str, Any],
-                      columns: dict[str, str]) -> list[Problem]:
+                      columns: tuple[str, ...]) -> list[Problem]:
     problems = []
-    for name, label in columns.items():
+    for name in columns:
         amount = row.get(name)
         if amount is None or amount >= 0:
             continue
         text = fmt_number(Decimal(str(amount)), 2)
-        problems.append(_problem(
-            submission, row, label, text, "amount_negative",
+        problems.append(submission.row_problem(
+            row, name, text, "amount_negative",
             f"Số tiền âm ({text} tỷ đồng) không được chấp nhận: khoản giảm trừ, thu hồi phải "
             "được trừ vào số liệu của đơn vị, không gửi thành dòng số âm.",
             f"A negative amount ({text} VND bn) is not accepted: a reduction or recovery must "
@@ -74,14 +61,14 @@ def _negative_amounts(submission: ParsedSubmission, row: dict[str, Any],
     return problems
 
 
-def _unknown_commune(submission: ParsedSubmission, row: dict[str, Any], label: str,
+def _unknown_commune(submission: ParsedSubmission, row: dict[str, Any],
                      known: Collection[str]) -> list[Problem]:
     code = row.get("commune_code")
     if code is None or str(code).zfill(COMMUNE_CODE_DIGITS) in known:
         return []
     padded = str(code).zfill(COMMUNE_CODE_DIGITS)
-    return [_problem(
-        submission, row, label, str(code), "commune_unknown",
+    return [submission.row_problem(
+        row, "commune_code", str(code), "commune_unknown",
         f'Mã xã "{padded}" không có trong danh mục đơn vị hành chính cấp xã hiện hành '
         "(3.321 xã, phường, đặc khu từ 1/7/2025). Kiểm tra lại mã theo danh mục chính thức.",
         f'Commune code "{padded}" is not in the reference of communes in force (3,321 since '
@@ -89,7 +76,6 @@ def _unknown_commune(submission: ParsedSubmission, row: dict[str, Any], label: s
 
 
 def complete_budget_submission(submission: ParsedSubmission,
-                               labels: dict[str, str] | None = None,
                                known_communes: Collection[str] | None = None,
                                ) -> ParsedSubmission:
     """Quarantine budget rows with a negative amount or an unknown commune code.
@@ -100,8 +86,6 @@ def complete_budget_submission(submission: ParsedSubmission,
 
     Args:
         submission: A parsed file; files of other sources are returned unchanged.
-        labels: Column labels for problems by field name (defaults to the contracts'
-            Vietnamese labels).
         known_communes: Five-digit codes of the communes in force (defaults to the seed).
 
     Returns:
@@ -110,15 +94,12 @@ def complete_budget_submission(submission: ParsedSubmission,
     columns = AMOUNT_COLUMNS.get(submission.table or "")
     if columns is None:
         return submission
-    names = labels or {}
-    columns = {name: names.get(name, label) for name, label in columns.items()}
-    code_label = names.get("commune_code", COMMUNE_CODE_LABEL)
     known = commune_codes() if known_communes is None else known_communes
     kept: list[dict[str, Any]] = []
     for row in submission.rows:
         problems = _negative_amounts(submission, row, columns)
         if submission.table == "budget_disbursement":
-            problems += _unknown_commune(submission, row, code_label, known)
+            problems += _unknown_commune(submission, row, known)
         if problems:
             submission.problems.extend(problems)
         else:

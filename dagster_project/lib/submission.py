@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,8 @@ class ParsedSubmission:
     rows_read: int = 0
     key_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (sheet, row)
     legacy_encodings: dict[str, str] = field(default_factory=dict)  # sheet -> encoding
+    # sheet -> contract column name -> header text as written, for problems found later
+    column_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -103,6 +106,19 @@ class ParsedSubmission:
     def accepted(self) -> bool:
         """A file is accepted when it matched a source and nothing in it is an error."""
         return self.source is not None and not self.errors
+
+    def row_problem(self, row: dict[str, Any], column: str, value: Any, rule: str,
+                    message_vi: str, message_en: str, severity: str = "error") -> Problem:
+        """A problem with a parsed row, found by a family's completion step.
+
+        It is located like the contract's own problems: the row's sheet and Excel row, and
+        the column's header as the file wrote it.
+        """
+        sheet = row.get("sheet_name")
+        label = self.column_labels.get(sheet or "", {}).get(column, column)
+        return Problem(self.path.name, sheet, row.get("row_number"), label,
+                       None if value is None else str(value), rule, message_vi, message_en,
+                       severity)
 
     @property
     def rows_quarantined(self) -> int:
@@ -179,6 +195,11 @@ class _Header:
     labels: dict[int, str]  # header text as written, for messages
     unknown: dict[int, str]
     missing: tuple[ColumnSpec, ...]
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Header text as written, by contract column name."""
+        return {spec.name: self.labels[index] for index, spec in self.columns.items()}
 
     @property
     def first_data_row(self) -> int:
@@ -595,8 +616,7 @@ class _SheetParser:
     def finish_row(self, record: dict[str, Any], excel_row: int,
                    agency_cells: list[tuple[ColumnSpec, str]]) -> None:
         """Checks that need several columns, then the row is accepted or quarantined."""
-        labels = {spec.name: self.header.labels[index]
-                  for index, spec in self.header.columns.items()}
+        labels = self.header.names
         key = self.row_key(record, excel_row)
         ok = self.check_unique_key(key, excel_row, labels.get(self.contract.key or ""))
         ok &= self.resolve_deadlines(record, excel_row, labels)
@@ -753,6 +773,7 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
         parser = _SheetParser(submission, sheet, contract, header, directory,
                               item.decoded.originals, cells)
         _report_header(parser, header)
+        submission.column_labels[sheet.name] = header.names
         parser.check_title_formulas()
         if header.missing or not parser.read_metadata():
             continue

@@ -442,14 +442,13 @@ def parse_period(text: Any) -> Period:
 DEFAULT_TARGET_YEAR = 2030  # Resolution 57's horizon; the register's "Năm mục tiêu" wins
 
 
-def _row_problem(submission: ParsedSubmission, row: dict[str, Any], column: str, value: Any,
+def _row_problem(submission: ParsedSubmission, row: dict[str, Any], column: str,
                  error: ValueParseError, severity: str = "error") -> Problem:
-    return Problem(submission.path.name, row.get("sheet_name"), row.get("row_number"), column,
-                   None if value is None else str(value), error.rule, error.message_vi,
-                   error.message_en, severity)
+    return submission.row_problem(row, column, row.get(column), error.rule, error.message_vi,
+                                  error.message_en, severity)
 
 
-def _complete_register(submission: ParsedSubmission, labels: dict[str, str]) -> None:
+def _complete_register(submission: ParsedSubmission) -> None:
     kept: list[dict[str, Any]] = []
     parts: list[dict[str, Any]] = []
     for row in submission.rows:
@@ -459,8 +458,7 @@ def _complete_register(submission: ParsedSubmission, labels: dict[str, str]) -> 
         except ValueParseError as error:
             qualitative = error.rule == "target_qualitative"
             submission.problems.append(_row_problem(
-                submission, row, labels["target_text"], row.get("target_text"), error,
-                "warning" if qualitative else "error"))
+                submission, row, "target_text", error, "warning" if qualitative else "error"))
             if qualitative:  # kept: assessed by a manual status override only
                 kept.append({**row, "is_quantitative": False, "target_parts": 0})
             continue
@@ -483,22 +481,18 @@ def _complete_register(submission: ParsedSubmission, labels: dict[str, str]) -> 
     submission.child_rows["indicator_target"] = parts
 
 
-def _complete_actuals(submission: ParsedSubmission, labels: dict[str, str]) -> None:
+def _complete_actuals(submission: ParsedSubmission) -> None:
     kept: list[dict[str, Any]] = []
     for row in submission.rows:
         try:
             period = parse_period(row.get("period_text"))
         except ValueParseError as error:
-            submission.problems.append(
-                _row_problem(submission, row, labels["period_text"], row.get("period_text"),
-                             error))
+            submission.problems.append(_row_problem(submission, row, "period_text", error))
             continue
         try:
             actual = parse_actual(row.get("actual_text"))
         except ValueParseError as error:
-            submission.problems.append(
-                _row_problem(submission, row, labels["actual_text"], row.get("actual_text"),
-                             error))
+            submission.problems.append(_row_problem(submission, row, "actual_text", error))
             continue
         kept.append({
             **row,
@@ -517,8 +511,7 @@ def _complete_actuals(submission: ParsedSubmission, labels: dict[str, str]) -> N
     submission.rows = kept
 
 
-def complete_indicator_submission(submission: ParsedSubmission,
-                                  labels: dict[str, str] | None = None) -> ParsedSubmission:
+def complete_indicator_submission(submission: ParsedSubmission) -> ParsedSubmission:
     """Parse the text columns of an indicator submission the contract keeps as text.
 
     The contract reader knows generic column types; target texts, actual texts and periods
@@ -529,15 +522,12 @@ def complete_indicator_submission(submission: ParsedSubmission,
 
     Args:
         submission: A parsed file; files of other sources are returned unchanged.
-        labels: Column labels for problems (defaults to the contracts' Vietnamese labels).
 
     Returns:
         The same submission, completed in place.
     """
-    names = {"target_text": "Chỉ tiêu", "period_text": "Kỳ số liệu",
-             "actual_text": "Kết quả thực hiện", **(labels or {})}
     if submission.table == "indicator":
-        _complete_register(submission, names)
+        _complete_register(submission)
     elif submission.table == "indicator_actual":
-        _complete_actuals(submission, names)
+        _complete_actuals(submission)
     return submission
