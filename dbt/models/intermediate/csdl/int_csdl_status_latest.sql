@@ -6,19 +6,9 @@
 -- date, the most recently received wins.
 with
 
-current_files as (
-
-    select file_sha256 from {{ ref('int_submissions_current') }}
-    where is_current
-
-),
-
 statuses as (
 
-    select stg.*
-    from {{ ref('stg_csdl__status') }} as stg
-    inner join current_files
-        on stg.file_sha256 = current_files.file_sha256
+    {{ current_submission_rows(ref('stg_csdl__status')) }}
 
 ),
 

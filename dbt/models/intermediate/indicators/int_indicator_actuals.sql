@@ -5,19 +5,9 @@
 -- with the units of the indicator's target parts.
 with
 
-current_files as (
-
-    select file_sha256 from {{ ref('int_submissions_current') }}
-    where is_current
-
-),
-
 actuals as (
 
-    select stg.*
-    from {{ ref('stg_indicators__actuals') }} as stg
-    inner join current_files
-        on stg.file_sha256 = current_files.file_sha256
+    {{ current_submission_rows(ref('stg_indicators__actuals')) }}
 
 ),
 
