@@ -61,6 +61,7 @@ from dagster_project.demo.model import (
     reporting_months,
     status_on,
 )
+from dagster_project.demo.public_services import write_feedback_demo, write_portal_demo
 from dagster_project.demo.seed_tasks import SEED_CSV, SeedTask, read_seed_csv
 from dagster_project.demo.synthesis import SlotCounts, SyntheticTask, synthesize
 from dagster_project.demo.workbooks import (
@@ -463,6 +464,8 @@ def generate_demo_inbox(inbox: Path, seed: int = 57) -> DemoSummary:
     files.extend(write_csdl_demo(inbox))
     files.extend(write_indicators_demo(inbox))
     files.extend(write_budget_demo(inbox))
+    files.extend(write_portal_demo(inbox))
+    files.extend(write_feedback_demo(inbox))
     return summarize(model, inbox, files)
 
 

@@ -20,9 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
-from dagster_project.demo.workbooks import save_deterministic
+from dagster_project.demo.workbooks import save_deterministic, write_table_sheet
 
 REGISTER_HEADERS = ("TT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Chỉ tiêu", "Năm mục tiêu",
                     "Cơ quan chủ trì", "Văn bản giao", "Ghi chú")
@@ -220,9 +219,6 @@ SERIES_ACTUALS: tuple[tuple[str, str, str, str], ...] = (
 SEED_SOURCE = "Báo cáo kết quả thực hiện Đề án 06 (tính đến 23/9/2025)"
 SERIES_SOURCE = "Cổng Dịch vụ công quốc gia"
 
-_BOLD = Font(bold=True)
-_WRAP = Alignment(vertical="top", wrap_text=True)
-
 
 def register_rows() -> list[tuple[str, str, str, int | None, str]]:
     """``(id, name, target text, target year, body)`` for the 52 seed indicators."""
@@ -236,29 +232,12 @@ def register_rows() -> list[tuple[str, str, str, int | None, str]]:
     return rows
 
 
-def _sheet(workbook: Workbook, title: str, lines: list[str], headers: tuple[str, ...],
-           rows: list[tuple]) -> None:
-    ws = workbook.active
-    ws.title = title
-    for line in lines:
-        ws.append([line])
-    ws.append([])
-    ws.append(list(headers))
-    for cell in ws[ws.max_row]:
-        cell.font = _BOLD
-    for row in rows:
-        ws.append(list(row))
-        for cell in ws[ws.max_row]:
-            cell.alignment = _WRAP
-            cell.number_format = "@"  # ids and periods stay text ("11.3", "8/2025")
-
-
 def write_register(path: Path) -> Path:
     """Write the 52-indicator register workbook."""
     workbook = Workbook()
     rows = [(str(n), indicator_id, name, target, year, body, SOURCE_DOCUMENT, "")
             for n, (indicator_id, name, target, year, body) in enumerate(register_rows(), 1)]
-    _sheet(workbook, "Chỉ tiêu", ["VĂN PHÒNG CHÍNH PHỦ",
+    write_table_sheet(workbook.active, "Chỉ tiêu", ["VĂN PHÒNG CHÍNH PHỦ",
                                    "DANH MỤC CHỈ TIÊU THỰC HIỆN NGHỊ QUYẾT 57-NQ/TW"],
            REGISTER_HEADERS, rows)
     save_deterministic(workbook, path)
@@ -283,7 +262,7 @@ def write_actuals(path: Path, agency: str, month: str, as_of: str,
     workbook = Workbook()
     table = [(str(n), indicator_id, names[indicator_id], period, result, source, note or None)
              for n, (indicator_id, period, result, note) in enumerate(rows, 1)]
-    _sheet(workbook, "Kết quả", [
+    write_table_sheet(workbook.active, "Kết quả", [
         agency.upper(),
         "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU NGHỊ QUYẾT 57-NQ/TW",
         f"Kỳ báo cáo: Tháng {month} - Số liệu tính đến ngày {as_of}",

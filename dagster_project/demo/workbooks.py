@@ -124,6 +124,27 @@ def save_deterministic(workbook: Workbook, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def write_table_sheet(ws: Worksheet, title: str, lines: Sequence[str], headers: Sequence[str],
+                      rows: Sequence[Sequence[object]]) -> None:
+    """Fill ``ws`` as exports are laid out: title lines, a blank row, a header, the rows.
+
+    Cells are stored as text ("@"), as systems export them: ids and periods such as "11.3"
+    or "8/2025" must not turn into numbers or dates when the file is opened.
+    """
+    ws.title = title
+    for line in lines:
+        ws.append([line])
+    ws.append([])
+    ws.append(list(headers))
+    for cell in ws[ws.max_row]:
+        cell.font = _BOLD
+    for row in rows:
+        ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            cell.alignment = _WRAP
+            cell.number_format = "@"
+
+
 def roman(number: int) -> str:
     """Roman numeral of a positive integer, as group rows are numbered (1 → "I")."""
     digits = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.budget_checks import complete_budget_submission
 from dagster_project.lib.contracts import Contract
+from dagster_project.lib.public_services import complete_public_service_submission
 from dagster_project.lib.submission import ParsedSubmission, parse_submission
 from dagster_project.lib.targets import complete_indicator_submission
 
@@ -24,6 +25,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
     "csdl": ("csdl_registry", "csdl_status"),
     "indicators": ("indicator", "indicator_target", "indicator_actual"),
     "budget": ("budget_allocation", "budget_disbursement"),
+    "public_services": ("public_service", "feedback_item"),
 }
 
 # Steps run on a parsed submission of a family before it lands (rows they cannot read move
@@ -31,6 +33,7 @@ FAMILY_TABLES: dict[str, tuple[str, ...]] = {
 COMPLETIONS: dict[str, Callable[[ParsedSubmission], ParsedSubmission]] = {
     "indicators": complete_indicator_submission,
     "budget": complete_budget_submission,
+    "public_services": complete_public_service_submission,
 }
 
 

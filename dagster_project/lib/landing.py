@@ -215,6 +215,43 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "disbursed": "DOUBLE",
         "note": "VARCHAR",
     },
+    # Public services: the portal's monthly dossier counts per body (each rate's numerator
+    # beside its own base; a blank pair lands as nulls, "no figure"), and the feedback
+    # system's items with the body handling each.
+    "public_service": {
+        **LINEAGE_COLUMNS,
+        "reporting_agency_id": "VARCHAR",
+        "reporting_month": "DATE",
+        "as_of_date": "DATE",
+        "seq": "VARCHAR",
+        "agency": "VARCHAR",
+        "dossiers_received": "BIGINT",
+        "dossiers_online": "BIGINT",
+        "digitisation_base": "BIGINT",
+        "dossiers_digitised": "BIGINT",
+        "reuse_base": "BIGINT",
+        "dossiers_reused": "BIGINT",
+        "dossiers_resolved": "BIGINT",
+        "results_electronic": "BIGINT",
+        "payment_base": "BIGINT",
+        "dossiers_paid_online": "BIGINT",
+        "note": "VARCHAR",
+    },
+    "feedback_item": {
+        **LINEAGE_COLUMNS,
+        "reporting_agency_id": "VARCHAR",
+        "as_of_date": "DATE",
+        "seq": "VARCHAR",
+        "item_code": "VARCHAR",
+        "received_date": "DATE",
+        "item_kind": "VARCHAR",
+        "topic": "VARCHAR",
+        "summary": "VARCHAR",
+        "handling_agency": "VARCHAR",
+        "status": "VARCHAR",
+        "status_text": "VARCHAR",
+        "handled_date": "DATE",
+    },
     # One row per received file: what it was, who sent it for which month, and its verdict.
     "submission": {
         "file_sha256": "VARCHAR",

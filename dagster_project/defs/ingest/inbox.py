@@ -9,13 +9,13 @@ family writes to: one record per received file and the quarantine of problems fo
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from dagster_project.defs.ingest import budget, csdl, indicators, tasks
+from dagster_project.defs.ingest import budget, csdl, indicators, public_services, tasks
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.families import FAMILY_TABLES
 from dagster_project.lib.inbox import IngestSummary, ingest_inbox
 from dagster_project.lib.paths import Home
 
-FAMILIES = (tasks, csdl, indicators, budget)
+FAMILIES = (tasks, csdl, indicators, budget, public_services)
 FAMILY_SPECS = [
     AssetSpec(AssetKey([family.FAMILY, table]), group_name="ingest", kinds={"parquet"},
               description=family.DESCRIPTIONS[table])

@@ -1,0 +1,40 @@
+-- Dossier counts as the portal exports them, one row per body and month. Counts stay as
+-- received; rates are computed from summed counts later, never averaged.
+with
+
+source as (
+
+    select * from {{ source('public_services', 'public_service') }}
+
+),
+
+renamed as (
+
+    select
+        file_sha256,
+        file_name,
+        sheet_name,
+        row_number as source_row_number,
+        received_at,
+        original_values,
+        reporting_agency_id,
+        reporting_month,
+        as_of_date,
+        agency as agency_id,
+        dossiers_received,
+        dossiers_online,
+        digitisation_base,
+        dossiers_digitised,
+        reuse_base,
+        dossiers_reused,
+        dossiers_resolved,
+        results_electronic,
+        payment_base,
+        dossiers_paid_online,
+        note
+
+    from source
+
+)
+
+select * from renamed
