@@ -601,7 +601,11 @@ class _SheetParser:
 
     def apply_row_rules(self, record: dict[str, Any], excel_row: int,
                         labels: dict[str, str]) -> bool:
-        """The contract's cross-column rules (e.g. done needs a completion date)."""
+        """The contract's cross-column rules (e.g. done needs a completion date).
+
+        Each rule states its own message ("{label}" is the required column's header as
+        written), so the agency reads why the cell is needed in the terms of its source.
+        """
         ok = True
         for rule in self.contract.row_rules:
             applies = all(record.get(k) == v for k, v in rule.get("when", {}).items())
@@ -609,8 +613,10 @@ class _SheetParser:
                 ok = False
                 label = labels.get(rule["require"], rule["require"])
                 self.problem(excel_row, label, None, rule["id"],
-                             f"Nhiệm vụ báo cáo đã hoàn thành phải có '{label}'.",
-                             f"A task reported as done must have '{label}'.")
+                             rule.get("message_vi", "Dòng này phải có '{label}'.").format(
+                                 label=label),
+                             rule.get("message_en", "This row must have '{label}'.").format(
+                                 label=label))
         return ok
 
     def finish_row(self, record: dict[str, Any], excel_row: int,
