@@ -183,7 +183,7 @@ def test_a_rate_that_contradicts_its_counts_is_rejected(text: str) -> None:
     with pytest.raises(ValueParseError) as raised:
         parse_actual(text)
     assert raised.value.rule == "actual_ratio_mismatch"
-    assert "144857/275571" in raised.value.message_en
+    assert "144,857/275,571" in raised.value.message_en
 
 
 @pytest.mark.parametrize("text", ["Chưa có số liệu", "chưa có số liệu.",

@@ -41,6 +41,7 @@ class ColumnSpec:
     role: str | None = None
     plan_year_from: str | None = None
     unparseable: str = "reject"  # or "warn": keep the text, flag it, load the row
+    date_cells: str | None = None  # "month": a date cell in a text column names its month
 
     @cached_property
     def alias_keys(self) -> frozenset[str]:
@@ -113,6 +114,7 @@ def _column(raw: dict[str, Any], source: str) -> ColumnSpec:
         role=raw.get("role"),
         plan_year_from=raw.get("plan_year_from"),
         unparseable=raw.get("unparseable", "reject"),
+        date_cells=raw.get("date_cells"),
     )
 
 

@@ -136,11 +136,18 @@ def file_sha256(path: Path) -> str:
 
 
 def _text(value: Any) -> str:
-    """A cell as display text (what the agency sees), for messages and text columns."""
+    """A cell as display text (what the agency sees), for messages and text columns.
+
+    A number typed into a cell shows with the Vietnamese decimal comma ("63,76"), as Excel
+    displays it on the agency's machine, so text columns read as numbers later (indicator
+    results) get the notation they expect.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and "e" not in repr(value):
+        return repr(value).replace(".", ",")
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, date):
@@ -250,10 +257,15 @@ def _match_header(rows: Sequence[Sequence[Any]], index: int, height: int,
 def _find_header(sheet: Sheet, contracts: Iterable[Contract]) -> tuple[Contract, _Header] | None:
     """The contract and header rows that best explain a sheet.
 
-    Scored by the share of required columns found, then by columns found; a two-row header
-    is chosen only when it explains more than its first row alone.
+    Scored by how much of the header the contract explains (columns it knows, less header
+    cells it does not), then by the share of its required columns found; a two-row header is
+    chosen only when it explains more than its first row alone. Explaining the header comes
+    first so that a file missing one required column is judged against its own contract
+    (and told which column is missing) rather than accepted under a looser contract whose
+    required columns happen to be present: an allocation export without its estimate column
+    is not a disbursement export.
     """
-    best: tuple[float, int, int, Contract, _Header] | None = None
+    best: tuple[int, float, int, Contract, _Header] | None = None
     for contract in contracts:
         required = len(contract.required_columns)
         for index in range(min(contract.header_search_rows, len(sheet.rows))):
@@ -261,11 +273,13 @@ def _find_header(sheet: Sheet, contracts: Iterable[Contract]) -> tuple[Contract,
                 header = _match_header(sheet.rows, index, height, contract)
                 if header is None:
                     continue
-                score = ((required - len(header.missing)) / required, len(header.columns),
-                         -height)
+                if len(header.missing) == required:
+                    continue  # no required column: not this contract's table
+                score = (len(header.columns) - len(header.unknown),
+                         (required - len(header.missing)) / required, -height)
                 if best is None or score > best[:3]:
                     best = (*score, contract, header)
-    if best is None or best[0] == 0:
+    if best is None:
         return None
     return best[3], best[4]
 
@@ -433,6 +447,11 @@ class _SheetParser:
                                  f"Column '{label}' is required but empty.")
                 self.set_empty(record, spec)
                 continue
+            if spec.date_cells == "month" and isinstance(value, date):
+                # Excel turned "8/2025" into the date 1/8/2025: the month is what was meant;
+                # the date as the cell showed it is kept with the row.
+                originals[spec.name] = _text(value)
+                value = f"{value.month}/{value.year}"
             try:
                 self.set_value(record, spec, value, agency_cells)
             except ValueParseError as error:

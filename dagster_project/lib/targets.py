@@ -27,6 +27,7 @@ from typing import Any
 
 from dagster_project.lib.submission import ParsedSubmission, Problem
 from dagster_project.lib.values import ValueParseError, parse_number, parse_ratio
+from dagster_project.lib.vnformat import fmt_number
 from dagster_project.lib.vntext import fold_diacritics, match_key, normalize_text
 
 __all__ = [
@@ -320,8 +321,10 @@ def _check_ratio(value: float, unit: str | None, ratio: tuple[float, float] | No
     if abs(ratio[0] / ratio[1] * 100 - value) > 0.5 * 10 ** -decimals + 1e-9:
         raise _actual_error(
             "actual_ratio_mismatch", text,
-            f"tỷ lệ {value:g}% không khớp với số liệu {ratio[0]:g}/{ratio[1]:g}.",
-            f"rate {value:g}% does not match the counts {ratio[0]:g}/{ratio[1]:g}.")
+            f"tỷ lệ {fmt_number(value, decimals)}% không khớp với số liệu "
+            f"{fmt_number(ratio[0])}/{fmt_number(ratio[1])}.",
+            f"rate {value:.{decimals}f}% does not match the counts "
+            f"{ratio[0]:,.0f}/{ratio[1]:,.0f}.")
 
 
 def parse_actual(text: Any) -> Actual | None:
