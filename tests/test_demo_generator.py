@@ -235,8 +235,8 @@ def test_generation_is_byte_for_byte_deterministic(
             for p in sorted(root.rglob("*.xlsx"))
         }
 
-    # The register, 1,498 reports, then CSDL, indicator and budget files.
-    assert second.files_written == summary.files_written == 1 + 1498 + 6 + 3 + 6
+    # The register, 1,498 reports, then CSDL, indicator, budget and public-service files.
+    assert second.files_written == summary.files_written == 1 + 1498 + 6 + 3 + 6 + 12 + 2
     assert digests(first) == digests(tmp_path / "inbox")
 
 
