@@ -9,15 +9,11 @@ pillars, 569 with nothing for KHCN, 167 with nothing for ĐMST and 445 with no C
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-import openpyxl
 import pytest
 
 from dagster_project.demo.budget import write_budget_demo
@@ -26,8 +22,9 @@ from dagster_project.lib.budget_checks import complete_budget_submission
 from dagster_project.lib.contracts import load_contracts
 from dagster_project.lib.families import read_submission
 from dagster_project.lib.inbox import ingest_inbox
-from dagster_project.lib.paths import DBT_PROJECT_DIR, REPO_ROOT, Home
+from dagster_project.lib.paths import Home
 from dagster_project.lib.submission import ParsedSubmission
+from tests.fixtures.warehouse import dbt_build, query, sheet_workbook
 
 REPORT_DATE = date(2026, 6, 17)
 BODIES = 73  # current central bodies, ministries and provinces
@@ -53,17 +50,7 @@ def parse() -> Parse:
 
 
 def _workbook(path: Path, header: list[str], rows: list[list], title: list[str] = TITLE) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Số liệu"
-    for line in title:
-        sheet.append([line])
-    sheet.append([])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
+    return sheet_workbook(path, title, header, rows)
 
 
 def _rules(submission: ParsedSubmission) -> dict[int | None, str]:
@@ -245,27 +232,15 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert summary.rows_landed["budget_allocation"] == 3 * 3 * BODIES
     assert summary.rows_landed["budget_disbursement"] == sum(
         3 * (BODIES + communes) for communes in REPORTING_COMMUNES.values())
-    env = {**os.environ, "NQ57_HOME": str(home.root)}
-    result = subprocess.run(
-        [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", ".",
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
-         "--indirect-selection", "cautious",
-         "--select", "+fct_budget", "+agg_budget_disbursement", "+dim_agency", "+dim_commune",
-         "int_budget_allocation_reconciliation"],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "int_budget_allocation_reconciliation" in result.stdout
+    output = dbt_build(home.root, root, ["+fct_budget", "+agg_budget_disbursement",
+                                         "+dim_agency", "+dim_commune",
+                                         "int_budget_allocation_reconciliation"])
+    assert "int_budget_allocation_reconciliation" in output
     return home.warehouse
 
 
-def _query(warehouse: Path, sql: str, *params: object) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
-
-
 def _national(warehouse: Path, pillar: str) -> tuple:
-    (row,) = _query(warehouse, """
+    (row,) = query(warehouse, """
         select total_budget, allocated_budget, assigned_estimate, disbursed,
                estimate_share_of_total, disbursement_rate
         from marts.agg_budget_disbursement
@@ -300,7 +275,7 @@ def test_pillar_figures_on_17_6_2026(warehouse: Path, pillar: str, rate_digits: 
 
 
 def test_commune_counts_on_17_6_2026(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select pillar, communes_total, communes_reporting, communes_zero_disbursed,
                communes_no_figure, communes_not_disbursed
         from marts.agg_budget_disbursement
@@ -313,7 +288,7 @@ def test_commune_counts_on_17_6_2026(warehouse: Path) -> None:
         ("DMST", 3321, 2032, 167, 0, 167),
         ("KHCN", 3321, 2032, 569, 0, 569),
     ]
-    (communes,) = _query(warehouse, """
+    (communes,) = query(warehouse, """
         select count(distinct commune_code) from marts.fct_budget
         where as_of_date = ? and budget_level = 'commune'
     """, REPORT_DATE)
@@ -321,7 +296,7 @@ def test_commune_counts_on_17_6_2026(warehouse: Path) -> None:
 
 
 def test_provinces_count_their_communes(warehouse: Path) -> None:
-    (row,) = _query(warehouse, """
+    (row,) = query(warehouse, """
         with provinces as (
             select sum(disbursed) as disbursed, sum(communes_reporting) as communes
             from marts.agg_budget_disbursement
@@ -345,7 +320,7 @@ def test_provinces_count_their_communes(warehouse: Path) -> None:
 
 
 def test_agency_allocations_add_up_to_the_national_totals(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select as_of_date, national_total_budget, sum_total_budget,
                national_allocated_budget, sum_allocated_budget,
                national_assigned_estimate, sum_assigned_estimate, is_reconciled
@@ -358,7 +333,7 @@ def test_agency_allocations_add_up_to_the_national_totals(warehouse: Path) -> No
         assert estimate == estimate_sum
     assert rows[-1][1:7:2] == (Decimal("103430.00"), Decimal("84860.00"), Decimal("41057.52"))
     # The fact table carries the same agency figures as the export in force.
-    (fct,) = _query(warehouse, """
+    (fct,) = query(warehouse, """
         select sum(total_budget), sum(allocated_budget), sum(assigned_estimate)
         from marts.fct_budget where as_of_date = ? and budget_level <> 'commune'
     """, REPORT_DATE)
@@ -366,7 +341,7 @@ def test_agency_allocations_add_up_to_the_national_totals(warehouse: Path) -> No
 
 
 def test_may_estimate_is_3_23_thousand_billion_lower(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select as_of_date, assigned_estimate from marts.agg_budget_disbursement
         where fiscal_year = 2026 and scope = 'national' and pillar = 'ALL'
         order by as_of_date

@@ -7,12 +7,9 @@ National Data Center, four of the eight meeting all 19 criteria.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
@@ -20,8 +17,9 @@ from dagster_project.demo.csdl import write_csdl_demo
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import load_contracts
 from dagster_project.lib.inbox import ingest_inbox
-from dagster_project.lib.paths import DBT_PROJECT_DIR, REPO_ROOT, Home
+from dagster_project.lib.paths import Home
 from dagster_project.lib.submission import ParsedSubmission, parse_submission
+from tests.fixtures.warehouse import dbt_build, query
 
 REGISTRY_HEADER = ["TT", "Mã CSDL", "Tên cơ sở dữ liệu", "Chương trình", "Cơ quan chủ quản",
                    "Căn cứ pháp lý", "Ghi chú"]
@@ -237,25 +235,12 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert summary.files_accepted == 6 and summary.files_rejected == 0
     assert summary.rows_landed["csdl_registry"] == 116
     assert summary.rows_landed["csdl_status"] == 6 * 116 - 116  # five exports
-    env = {**os.environ, "NQ57_HOME": str(home.root)}
-    result = subprocess.run(
-        [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", ".",
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
-         "--indirect-selection", "cautious",
-         "--select", "+fct_csdl_readiness", "+agg_csdl_readiness", "+dim_agency"],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
+    dbt_build(home.root, root, ["+fct_csdl_readiness", "+agg_csdl_readiness", "+dim_agency"])
     return home.warehouse
 
 
-def _query(warehouse: Path, sql: str, *params: object) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
-
-
 def test_report_figures_on_29_6_2026(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select program_code, databases_total, databases_connected, databases_not_connected,
                databases_meeting_all_criteria, databases_connected_meeting_all_criteria
         from marts.agg_csdl_readiness where as_of_date = ? order by program_code
@@ -264,7 +249,7 @@ def test_report_figures_on_29_6_2026(warehouse: Path) -> None:
 
 
 def test_plan_02_databases_have_the_report_names_owners_and_scores(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select database_name, owner_agency_id, criteria_met, is_connected, meets_all_criteria
         from marts.fct_csdl_readiness
         where program_code = 'plan_02' and as_of_date = ?
@@ -280,7 +265,7 @@ def test_plan_02_databases_have_the_report_names_owners_and_scores(warehouse: Pa
 
 
 def test_history_and_superseded_june_export(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select as_of_date, program_code, databases_connected from marts.agg_csdl_readiness
         order by as_of_date, program_code
     """)
@@ -290,7 +275,7 @@ def test_history_and_superseded_june_export(warehouse: Path) -> None:
         (date(2026, 5, 29), "plan_02", 7), (date(2026, 5, 29), "resolution_11", 60),
         (date(2026, 6, 29), "plan_02", 8), (date(2026, 6, 29), "resolution_11", 65),
     ]
-    files = _query(warehouse, """
+    files = query(warehouse, """
         select distinct sub.file_name
         from marts.fct_csdl_readiness as fct
         inner join intermediate.int_submissions_current as sub
@@ -298,14 +283,14 @@ def test_history_and_superseded_june_export(warehouse: Path) -> None:
         where fct.as_of_date = ?
     """, REPORT_DATE)
     assert files == [("BCA_2026-06_tinh_hinh_csdl_dinh_chinh.xlsx",)]
-    superseded = _query(warehouse, """
+    superseded = query(warehouse, """
         select file_name from intermediate.int_submissions_current where not is_current
     """)
     assert superseded == [("BCA_2026-06_tinh_hinh_csdl.xlsx",)]
 
 
 def test_owners_roll_up_to_current_bodies(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select count(*), count(distinct owner_current_agency_id),
                count(case when owner_current_agency_id <> owner_agency_id then 1 end)
         from marts.fct_csdl_readiness where as_of_date = ?

@@ -9,14 +9,11 @@ system's 1.009/1.071 items handled (94,2%) on 29/6/2026.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import pytest
 
 from dagster_project.demo.public_services import (
@@ -29,9 +26,10 @@ from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import load_contracts
 from dagster_project.lib.families import read_submission
 from dagster_project.lib.inbox import ingest_inbox
-from dagster_project.lib.paths import DBT_PROJECT_DIR, REPO_ROOT, Home
+from dagster_project.lib.paths import Home
 from dagster_project.lib.public_services import RATES
 from dagster_project.lib.submission import ParsedSubmission
+from tests.fixtures.warehouse import dbt_build, query, sheet_workbook
 
 Parse = Callable[[Path], ParsedSubmission]
 PORTAL_HEADER = ["TT", "Bộ, ngành, địa phương", "Tổng số hồ sơ tiếp nhận", "Hồ sơ trực tuyến",
@@ -53,17 +51,7 @@ def parse() -> Parse:
 
 
 def _workbook(path: Path, title: list[str], header: list[str], rows: list[list]) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Bộ chỉ số"
-    for line in title:
-        sheet.append([line])
-    sheet.append([])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
+    return sheet_workbook(path, title, header, rows, sheet="Bộ chỉ số")
 
 
 def _errors(submission: ParsedSubmission) -> list[tuple[int | None, str | None, str | None, str]]:
@@ -189,21 +177,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert summary.files_accepted == 14 and summary.files_rejected == 0
     assert summary.rows_landed["public_service"] == 12 * 49
     assert summary.rows_landed["feedback_item"] > 1071
-    env = {**os.environ, "NQ57_HOME": str(home.root)}
-    result = subprocess.run(
-        [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "build", "--profiles-dir", ".",
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
-         "--indirect-selection", "cautious",
-         "--select", "+agg_public_service_rates", "+agg_feedback_handling", "+fct_submission"],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
+    dbt_build(home.root, root,
+              ["+agg_public_service_rates", "+agg_feedback_handling", "+fct_submission"])
     return home.warehouse
-
-
-def _query(warehouse: Path, sql: str, *params: object) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
 
 
 def _level(warehouse: Path, level: str, month: date, window: str) -> dict[str, object]:
@@ -246,14 +222,14 @@ def test_august_2025_as_file_004_gives_it(warehouse: Path, level: str, rate: str
 
 
 def test_corrected_march_export_supersedes_the_first(warehouse: Path) -> None:
-    files = _query(warehouse, """
+    files = query(warehouse, """
         select file_name, is_current from marts.fct_submission
         where source_name = 'public_service' and reporting_month = date '2026-03-01'
         order by received_at, file_name
     """)
     assert files == [("DVCQG_bo_chi_so_2026-03.xlsx", False),
                      ("DVCQG_bo_chi_so_2026-03_dinh_chinh.xlsx", True)]
-    ((rows, from_correction),) = _query(warehouse, """
+    ((rows, from_correction),) = query(warehouse, """
         select count(*), count(case when submission.file_name like '%dinh_chinh%' then 1 end)
         from marts.fct_public_service as facts
         inner join marts.fct_submission as submission using (file_sha256)
@@ -263,7 +239,7 @@ def test_corrected_march_export_supersedes_the_first(warehouse: Path) -> None:
 
 
 def test_no_fee_bodies_have_no_payment_rate_rather_than_zero(warehouse: Path) -> None:
-    rows = _query(warehouse, """
+    rows = query(warehouse, """
         select agency_id, count(*), count(online_payment_rate), min(online_rate)
         from marts.fct_public_service where agency_id in ('BQP', 'BNG')
         group by agency_id order by agency_id
@@ -274,7 +250,7 @@ def test_no_fee_bodies_have_no_payment_rate_rather_than_zero(warehouse: Path) ->
 
 
 def test_levels_add_up_to_the_nation(warehouse: Path) -> None:
-    mismatches = _query(warehouse, """
+    mismatches = query(warehouse, """
         with levels as (
             select reporting_month, period_window, sum(online_numerator) as online,
                    sum(reuse_base) as reuse_base
@@ -291,7 +267,7 @@ def test_levels_add_up_to_the_nation(warehouse: Path) -> None:
 
 
 def test_marts_carry_every_rate_of_the_library(warehouse: Path) -> None:
-    columns = {name for (name,) in _query(warehouse, """
+    columns = {name for (name,) in query(warehouse, """
         select column_name from information_schema.columns
         where table_schema = 'marts' and table_name = 'agg_public_service_rates'
     """)}
@@ -300,7 +276,7 @@ def test_marts_carry_every_rate_of_the_library(warehouse: Path) -> None:
 
 
 def test_feedback_handled_on_29_6_2026(warehouse: Path) -> None:
-    ((received, handled, in_progress, pending, rate),) = _query(warehouse, """
+    ((received, handled, in_progress, pending, rate),) = query(warehouse, """
         select items_received, items_handled, items_in_progress, items_pending, handled_rate
         from marts.agg_feedback_handling
         where scope = 'national' and as_of_date = date '2026-06-29'
@@ -308,7 +284,7 @@ def test_feedback_handled_on_29_6_2026(warehouse: Path) -> None:
     assert (received, handled) == (1071, 1009)
     assert round(rate * 100, 1) == 94.2
     assert in_progress + pending == 62
-    ((agency_total,),) = _query(warehouse, """
+    ((agency_total,),) = query(warehouse, """
         select sum(items_handled) from marts.agg_feedback_handling
         where scope = 'agency' and as_of_date = date '2026-06-29'
     """)
@@ -316,7 +292,7 @@ def test_feedback_handled_on_29_6_2026(warehouse: Path) -> None:
 
 
 def test_earlier_feedback_export_shows_items_as_they_stood(warehouse: Path) -> None:
-    ((received, handled, late),) = _query(warehouse, """
+    ((received, handled, late),) = query(warehouse, """
         select count(*), count(case when is_handled then 1 end),
                count(case when handled_date > as_of_date then 1 end)
         from marts.fct_feedback_item where as_of_date = date '2026-03-31'

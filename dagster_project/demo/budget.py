@@ -40,6 +40,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from dagster_project.demo.workbooks import save_deterministic
+from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.paths import DBT_PROJECT_DIR
 from dagster_project.lib.vnformat import fmt_number
 
@@ -142,10 +143,8 @@ class Commune:
 
 def _bodies() -> list[Body]:
     """Current central bodies, ministries and provinces, in the seed's order."""
-    with (SEEDS_DIR / "agencies.csv").open(encoding="utf-8") as handle:
-        return [Body(row["agency_id"], row["name_vi"], row["kind"])
-                for row in csv.DictReader(handle)
-                if row["kind"] in {"central_body", "ministry", "province"} and not row["valid_to"]]
+    return [Body(agency.agency_id, agency.name_vi, agency.kind) for agency in
+            AgencyDirectory.from_seeds().in_force({"central_body", "ministry", "province"})]
 
 
 def _communes(bodies: Sequence[Body]) -> list[Commune]:

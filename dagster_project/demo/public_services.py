@@ -27,7 +27,6 @@ stood then. The launch date (15/9/2025) and the items themselves are demo assump
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,12 +38,11 @@ from openpyxl import Workbook
 
 from dagster_project.demo.budget import split
 from dagster_project.demo.workbooks import save_deterministic, write_table_sheet
-from dagster_project.lib.paths import DBT_PROJECT_DIR
+from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.public_services import RATES
 from dagster_project.lib.vnformat import fmt_int
 
 SEED = 57
-SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 LEVELS = ("ministry", "province")
 NOT_ON_PORTAL = {"VPCP", "TTCP"}
 NO_FEES = {"BQP", "BNG"}
@@ -102,11 +100,9 @@ class PortalBody:
 
 def portal_bodies() -> list[PortalBody]:
     """The 15 ministries and 34 provinces of the export, in the seed's order."""
-    with (SEEDS_DIR / "agencies.csv").open(encoding="utf-8") as handle:
-        return [PortalBody(row["agency_id"], row["name_vi"], row["kind"])
-                for row in csv.DictReader(handle)
-                if row["kind"] in LEVELS and not row["valid_to"]
-                and row["agency_id"] not in NOT_ON_PORTAL]
+    return [PortalBody(agency.agency_id, agency.name_vi, agency.kind)
+            for agency in AgencyDirectory.from_seeds().in_force(LEVELS)
+            if agency.agency_id not in NOT_ON_PORTAL]
 
 
 def split_capped(total: int, weights: Sequence[int], caps: Sequence[int]) -> list[int]:
@@ -327,10 +323,8 @@ def feedback_items(seed: int = SEED) -> list[FeedbackItem]:
     span = (last - FEEDBACK_LAUNCH).days
     received = sorted(FEEDBACK_LAUNCH + timedelta(days=int(span * rng.random() ** 0.8))
                       for _ in range(FEEDBACK_ITEMS))
-    with (SEEDS_DIR / "agencies.csv").open(encoding="utf-8") as handle:
-        handlers = [row["name_vi"] for row in csv.DictReader(handle)
-                    if row["kind"] in {"ministry", "province", "central_body"}
-                    and not row["valid_to"]]
+    handlers = [agency.name_vi for agency in
+                AgencyDirectory.from_seeds().in_force({"ministry", "province", "central_body"})]
     per_year: dict[int, int] = {}
     items = []
     unhandled = FEEDBACK_ITEMS - FEEDBACK_HANDLED

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -234,6 +235,11 @@ class AgencyDirectory:
     def agencies(self) -> list[Agency]:
         """All bodies, in seed order."""
         return list(self._agencies.values())
+
+    def in_force(self, kinds: Collection[str]) -> list[Agency]:
+        """Bodies of these kinds in force today (no end date), in seed order."""
+        return [agency for agency in self._agencies.values()
+                if agency.kind in kinds and agency.valid_to is None]
 
     def get(self, agency_id: str) -> Agency:
         """Return the body with this id.
