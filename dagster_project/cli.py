@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster_project.lib.paths import Home
+from dagster_project.lib.release import latest_release
 
 HOME_LAYOUT = """\
 All state lives in one home directory, NQ57_HOME (default ./.nq57):
@@ -266,6 +267,10 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
     if result.success and published.exists():
         _say(f"Published / Đã công bố {period} in {time.monotonic() - started:.0f} s: "
              f"{published}")
+        release = latest_release(home, period)
+        if release is not None:
+            _say(f"  release / bản công bố v{release.version}: {release.path} "
+                 f"({release.manifest['changes_summary']})")
         return EXIT_OK
     for message in _step_failures(result):
         _say(f"  step failed: {message}")

@@ -55,6 +55,11 @@ class Home:
         return self.root / "published"
 
     @property
+    def releases(self) -> Path:
+        """Immutable versioned releases: ``<period>/v<N>/`` and ``<period>/latest.json``."""
+        return self.root / "releases"
+
+    @property
     def runs(self) -> Path:
         """Per-run records (gate results) that the publish step reads."""
         return self.root / "runs"
@@ -66,8 +71,8 @@ class Home:
 
     def ensure(self) -> Home:
         """Create the layout if missing and export NQ57_HOME for dbt and Dagster."""
-        for folder in (self.root, self.archive, self.landing, self.published, self.runs,
-                       self.dagster):
+        for folder in (self.root, self.archive, self.landing, self.published, self.releases,
+                       self.runs, self.dagster):
             folder.mkdir(parents=True, exist_ok=True)
         instance_config = self.dagster / "dagster.yaml"
         if not instance_config.exists():

@@ -22,6 +22,7 @@ from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.gate import GateVerdict, read_verdict
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import quarters_through
+from dagster_project.lib.release import ReleaseInputs, publish_release
 from dagster_project.lib.scorecard import write_scorecard
 
 # Vietnam keeps UTC+7 all year; a fixed offset needs no tz database on the machine.
@@ -86,8 +87,15 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     target = publish_folder(home, period_key, build)
     index = target / page.name
-    context.log.info(f"Published {period_key}: {index}")
+    release = publish_release(home, home.warehouse, ReleaseInputs(
+        period_key=period_key, scorecard_dir=target, gate_dir=home.runs / context.run.run_id
+        / "gate", run_id=context.run.run_id, published_at=datetime.now(VIETNAM_TIME)))
+    context.log.info(f"Published {period_key}: {index}; release v{release.version}: "
+                     f"{release.path} ({release.manifest['changes_summary']})")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(index)),
+        "release": MetadataValue.path(str(release.path)),
+        "release_version": release.version,
+        "changes": release.manifest["changes_summary"],
         "gate_warnings": len(verdict.warnings),
     })

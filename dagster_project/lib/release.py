@@ -1,0 +1,266 @@
+"""Immutable, versioned releases of a quarter: ``NQ57_HOME/releases/<period>/v<N>/``.
+
+A release holds everything a reader or an auditor needs without the working warehouse: a
+Parquet snapshot of every mart, the scorecard files, the gate's results, and a
+``manifest.json`` with the input files' hashes, the code and rule-catalogue versions, the
+time of publication and the SHA-256 of every file in the release.
+
+Publishing is crash-safe: the release is written into a hidden folder beside the versions,
+flushed to disk, and renamed to ``v<N>`` in one step; only then is ``latest.json`` replaced
+(written to a temporary file and renamed over the old one). A process killed at any moment
+leaves either the previous release and pointer, or the new release complete: a half-written
+folder is never named ``v<N>`` and is swept away by the next publication. Earlier versions
+are never written to again; a re-publication is a new version with a summary of what
+changed against the one before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dagster_project.lib.paths import EXPECTATIONS_DIR, REPO_ROOT, Home
+
+__all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "verify_release"]
+
+MANIFEST = "manifest.json"
+LATEST = "latest.json"
+CHANGES = "changes.json"
+VERSION = re.compile(r"^v(\d+)$")
+# The national headline of the quarter, compared between versions in the change summary.
+HEADLINE_SQL = """
+    select tasks_assigned, tasks_recurring, tasks_with_deadline, tasks_done,
+           tasks_in_progress, tasks_overdue
+    from marts.agg_task_completion where scope = 'national' and period_key = ?
+"""
+
+
+@dataclass(frozen=True)
+class ReleaseInputs:
+    """What a release is made of, besides the warehouse it snapshots."""
+
+    period_key: str
+    scorecard_dir: Path  # the rendered scorecard files, copied under scorecard/
+    gate_dir: Path | None  # the run's gate results (JSON per suite), copied under checks/
+    run_id: str
+    published_at: datetime
+    notes: dict[str, Any] | None = None  # e.g. approvals and waivers, recorded as given
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published release: its folder, version number and manifest."""
+
+    path: Path
+    version: int
+    manifest: dict[str, Any]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _versions(period_dir: Path) -> list[int]:
+    if not period_dir.is_dir():
+        return []
+    return sorted(int(m[1]) for child in period_dir.iterdir()
+                  if child.is_dir() and (m := VERSION.match(child.name)))
+
+
+def latest_release(home: Home, period_key: str) -> Release | None:
+    """The release ``latest.json`` points to for the period, or None if none was published."""
+    pointer = home.releases / period_key / LATEST
+    if not pointer.exists():
+        return None
+    version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
+    path = home.releases / period_key / f"v{version}"
+    return Release(path, version, json.loads((path / MANIFEST).read_text(encoding="utf-8")))
+
+
+def _code_version() -> dict[str, Any]:
+    """The commit the code was run from, and whether the working tree had changes."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, text=True,
+                                capture_output=True, check=True, timeout=10).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                    cwd=REPO_ROOT, text=True, capture_output=True, check=True,
+                                    timeout=10).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": dirty}
+
+
+def _snapshot_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict[str, Any]]:
+    """Every mart to ``folder/<mart>.parquet``; row count and content fingerprint per mart."""
+    folder.mkdir(parents=True)
+    tables = [name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "order by table_name").fetchall()]
+    summary = {}
+    for table in tables:
+        target = folder / f"{table}.parquet"
+        con.execute(f"copy (select * from marts.{table}) to '{target}' (format parquet)")
+        rows, fingerprint = con.execute(
+            f"select count(*), coalesce(bit_xor(hash(t)), 0) from marts.{table} as t"
+        ).fetchone()
+        summary[table] = {"rows": rows, "fingerprint": str(fingerprint)}
+    return summary
+
+
+def _inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every received file the marts were built from, with its hash and verdict."""
+    cursor = con.execute("""
+        select file_sha256, file_name, source_name, reporting_agency_id,
+               cast(reporting_month as varchar), cast(received_at as varchar),
+               is_accepted, is_current
+        from marts.fct_submission order by received_at, file_sha256
+    """)
+    names = ["sha256", "file_name", "source", "reporting_agency_id", "reporting_month",
+             "received_at", "accepted", "current"]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _headline(con: duckdb.DuckDBPyConnection, period_key: str) -> dict[str, Any]:
+    cursor = con.execute(HEADLINE_SQL, [period_key])
+    row = cursor.fetchone()
+    return {} if row is None else dict(zip([c[0] for c in cursor.description], row,
+                                           strict=True))
+
+
+def _changes(previous: Release | None, marts: dict[str, dict[str, Any]],
+             headline: dict[str, Any], inputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """What differs from the previous version: marts, headline figures and input files."""
+    if previous is None:
+        return {"previous_version": None, "summary": "Bản công bố đầu tiên / first release"}
+    before = previous.manifest
+    changed = {
+        table: {"rows_before": before["marts"].get(table, {}).get("rows"),
+                "rows_after": facts["rows"]}
+        for table, facts in marts.items()
+        if before["marts"].get(table) != facts
+    }
+    figures = {key: {"before": before["headline"].get(key), "after": value}
+               for key, value in headline.items() if before["headline"].get(key) != value}
+    old_files = {item["sha256"] for item in before["inputs"]}
+    new_files = [item["file_name"] for item in inputs if item["sha256"] not in old_files]
+    summary = (f"So với v{previous.version}: {len(changed)} bảng thay đổi, "
+               f"{len(figures)} số liệu chính thay đổi, {len(new_files)} tệp mới / "
+               f"against v{previous.version}: {len(changed)} marts changed, "
+               f"{len(figures)} headline figures changed, {len(new_files)} new files")
+    return {"previous_version": previous.version, "summary": summary, "marts": changed,
+            "headline": figures, "new_input_files": new_files}
+
+
+def _copy_tree(source: Path | None, target: Path) -> None:
+    if source is not None and source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        target.mkdir(parents=True)
+
+
+def _files(root: Path) -> Iterable[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n",
+                    encoding="utf-8")
+
+
+def _fsync_tree(root: Path) -> None:
+    """Flush every file and folder of ``root`` to disk before it is renamed into place."""
+    for path in [*_files(root), *sorted(p for p in root.rglob("*") if p.is_dir()), root]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _move_latest(period_dir: Path, version: int, published_at: datetime) -> None:
+    temporary = period_dir / f".{LATEST}.tmp"
+    _write_json(temporary, {"version": version, "path": f"v{version}",
+                            "published_at": published_at.isoformat()})
+    fd = os.open(temporary, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporary, period_dir / LATEST)
+
+
+def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Release:
+    """Write the next version of the period's release and move ``latest`` to it.
+
+    Args:
+        home: The nq57 home (releases go under ``home.releases``).
+        warehouse: The audited warehouse to snapshot (opened read-only).
+        inputs: Scorecard files, gate results and facts of the publication.
+
+    Returns:
+        The new release.
+    """
+    period_dir = home.releases / inputs.period_key
+    period_dir.mkdir(parents=True, exist_ok=True)
+    for stale in period_dir.glob(".building-*"):  # left by a killed publication
+        shutil.rmtree(stale, ignore_errors=True)
+    version = max(_versions(period_dir), default=0) + 1
+    previous = latest_release(home, inputs.period_key)
+    build = period_dir / f".building-v{version}-{os.getpid()}"
+    build.mkdir()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marts = _snapshot_marts(con, build / "marts")
+        files_in = _inputs(con)
+        headline = _headline(con, inputs.period_key)
+    _copy_tree(inputs.scorecard_dir, build / "scorecard")
+    _copy_tree(inputs.gate_dir, build / "checks")
+    changes = _changes(previous, marts, headline, files_in)
+    _write_json(build / CHANGES, changes)
+    manifest = {
+        "period": inputs.period_key,
+        "version": version,
+        "published_at": inputs.published_at.isoformat(),
+        "run_id": inputs.run_id,
+        "code_version": _code_version(),
+        "rule_catalogue_sha256": _sha256(EXPECTATIONS_DIR / "catalogue.yml"),
+        "headline": headline,
+        "marts": marts,
+        "inputs": files_in,
+        "notes": inputs.notes or {},
+        "changes_summary": changes["summary"],
+        "files": {str(path.relative_to(build)): _sha256(path) for path in _files(build)},
+    }
+    _write_json(build / MANIFEST, manifest)
+    _fsync_tree(build)
+    target = period_dir / f"v{version}"
+    os.rename(build, target)  # the release appears complete, or not at all
+    _fsync_tree(period_dir)
+    _move_latest(period_dir, version, inputs.published_at)
+    return Release(target, version, manifest)
+
+
+def verify_release(path: Path) -> list[str]:
+    """Files of a release that are missing, extra or changed against its manifest."""
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    expected: dict[str, str] = manifest["files"]
+    found = {str(p.relative_to(path)): p for p in _files(path) if p.name != MANIFEST}
+    problems = [f"missing: {name}" for name in sorted(set(expected) - set(found))]
+    problems += [f"extra: {name}" for name in sorted(set(found) - set(expected))]
+    problems += [f"changed: {name}" for name in sorted(set(expected) & set(found))
+                 if _sha256(found[name]) != expected[name]]
+    return problems
