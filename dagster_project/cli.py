@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dagster_project.cli_review import add_review_commands
 from dagster_project.lib.paths import Home
 from dagster_project.lib.release import latest_release
 
@@ -376,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="output .xlsx (default ./<agency_id>_<period>_bao_cao_tien_do"
                                ".xlsx)")
     template.set_defaults(func=cmd_template)
+    add_review_commands(commands)
     return parser
 
 

@@ -126,6 +126,32 @@ def test_corrupted_resubmission_blocks_publication(
     assert files == [(report.name, False, True), (corrupted.name, True, False)]
     assert staged == 2
 
+    # The release published before the failure is untouched, and latest still names it.
+    from dagster_project.lib.paths import Home
+    from dagster_project.lib.release import latest_release, verify_release
+
+    releases = home / "releases" / "2026-Q2"
+    assert sorted(p.name for p in releases.iterdir()) == ["latest.json", "v1"]
+    assert verify_release(releases / "v1") == []
+    assert latest_release(Home(home), "2026-Q2").version == 1
+
+    # A reviewer waives the rule with a reason: the next run publishes v2 and records it.
+    monkeypatch.setenv("NQ57_HOME", str(home))
+    assert main(["waive", "TASK-020", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
+                 "--reason", "ok"]) == 2  # a reason must say something
+    assert main(["waive", "TASK-020", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
+                 "--reason", "Bộ KH&CN gửi bổ sung minh chứng trong tháng 7/2026"]) == 0
+    assert main(["review", "--period", "2026-Q2"]) == 0
+    assert "waived by Nguyễn Văn A" in capsys.readouterr().out
+    code, out = _run(monkeypatch, home, inbox, capsys)
+    assert code == 0, out
+    latest = latest_release(Home(home), "2026-Q2")
+    assert latest.version == 2
+    (waiver,) = latest.manifest["notes"]["waivers"]
+    assert (waiver["rule_id"], waiver["by"]) == ("TASK-020", "Nguyễn Văn A")
+    assert latest.manifest["notes"]["review_log_intact"] is True
+    assert verify_release(releases / "v1") == []
+
 
 def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:
     from dagster_project.lib.paths import DBT_PROJECT_DIR

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -226,19 +227,22 @@ class GateVerdict:
     failed_blocking: tuple[RuleResult, ...]
     warnings: tuple[RuleResult, ...]
     missing_suites: tuple[str, ...]
+    waived: tuple[RuleResult, ...] = ()  # failed blocking rules a reviewer waived
 
 
 def read_verdict(home: Home, run_id: str, period_key: str,
-                 suites: tuple[Suite, ...] | None = None) -> GateVerdict:
+                 suites: tuple[Suite, ...] | None = None,
+                 waived_rules: Collection[str] = ()) -> GateVerdict:
     """Judge a run from its recorded results.
 
-    Every suite must have run for this period and no blocking rule may have failed. A suite
-    with no result for this run counts as failed: publication needs proof, not the absence
-    of a complaint.
+    Every suite must have run for this period and no blocking rule may have failed unless a
+    reviewer waived it for the period (``waived_rules``, from the review log). A suite with
+    no result for this run counts as failed: publication needs proof, not the absence of a
+    complaint.
     """
     suites = suites or load_catalogue()
     folder = home.runs / run_id / "gate"
-    failed, warnings, missing = [], [], []
+    failed, warnings, missing, waived = [], [], [], []
     for suite in suites:
         path = folder / f"{suite.name}.json"
         if not path.exists():
@@ -249,7 +253,11 @@ def read_verdict(home: Home, run_id: str, period_key: str,
             missing.append(suite.name)
             continue
         for result in (RuleResult(**item) for item in payload["results"]):
-            if not result.passed:
-                (failed if result.severity == "blocking" else warnings).append(result)
+            if result.passed:
+                continue
+            if result.severity != "blocking":
+                warnings.append(result)
+            else:
+                (waived if result.rule_id in waived_rules else failed).append(result)
     return GateVerdict(period_key, not failed and not missing, tuple(failed), tuple(warnings),
-                       tuple(missing))
+                       tuple(missing), tuple(waived))

@@ -23,6 +23,7 @@ from dagster_project.lib.gate import GateVerdict, read_verdict
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import quarters_through
 from dagster_project.lib.release import ReleaseInputs, publish_release
+from dagster_project.lib.review import read_log, verify_log
 from dagster_project.lib.scorecard import write_scorecard
 
 # Vietnam keeps UTC+7 all year; a fixed offset needs no tz database on the machine.
@@ -71,7 +72,9 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     """
     home = nq57.home_dir()
     period_key = context.partition_key
-    verdict = read_verdict(home, context.run.run_id, period_key)
+    reviews = read_log(home, period_key)
+    verdict = read_verdict(home, context.run.run_id, period_key,
+                           waived_rules=set(reviews.waivers))
     if not verdict.passed:
         raise Failure(description=describe_verdict(verdict),
                       metadata={"failed_rules": [r.rule_id for r in verdict.failed_blocking]})
@@ -84,12 +87,17 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
         "period": period_key,
         "run_id": context.run.run_id,
         "warnings": [r.__dict__ for r in verdict.warnings],
+        "waived": [{**r.__dict__, "waiver": reviews.waivers[r.rule_id]}
+                   for r in verdict.waived],
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     target = publish_folder(home, period_key, build)
     index = target / page.name
     release = publish_release(home, home.warehouse, ReleaseInputs(
         period_key=period_key, scorecard_dir=target, gate_dir=home.runs / context.run.run_id
-        / "gate", run_id=context.run.run_id, published_at=datetime.now(VIETNAM_TIME)))
+        / "gate", run_id=context.run.run_id, published_at=datetime.now(VIETNAM_TIME),
+        notes={"approvals": list(reviews.approvals),
+               "waivers": [reviews.waivers[r.rule_id] for r in verdict.waived],
+               "review_log_intact": not verify_log(home, period_key)}))
     context.log.info(f"Published {period_key}: {index}; release v{release.version}: "
                      f"{release.path} ({release.manifest['changes_summary']})")
     return MaterializeResult(metadata={

@@ -21,6 +21,7 @@ from dagster import (
 
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.gate import Suite, load_catalogue, run_suite, write_results
+from dagster_project.lib.review import read_log
 
 PARTITION_TAG = "dagster/partition"
 
@@ -44,13 +45,17 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         period_key = context.run.tags.get(PARTITION_TAG)
         period, results = run_suite(home.warehouse, suite, period_key)
         write_results(home, context.run.run_id, suite, period, results)
+        # A blocking rule a reviewer waived for the period fails as a warning: it is shown,
+        # and the waiver with it, but does not stop the scorecard.
+        waivers = read_log(home, period.period_key).waivers
         for result in results:
+            waiver = waivers.get(result.rule_id)
+            blocks = result.severity == "blocking" and waiver is None
             yield AssetCheckResult(
                 asset_key=AssetKey(suite.asset.split("/")),
                 check_name=result.check_name,
                 passed=result.passed,
-                severity=(AssetCheckSeverity.ERROR if result.severity == "blocking"
-                          else AssetCheckSeverity.WARN),
+                severity=AssetCheckSeverity.ERROR if blocks else AssetCheckSeverity.WARN,
                 description=f"{result.rule_id}: {result.message_en}",
                 metadata={
                     "rule_id": result.rule_id,
@@ -58,6 +63,8 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
                     "as_of_date": period.as_of_date.isoformat(),
                     "message_vi": result.message_vi,
                     "observed": MetadataValue.json(result.observed),
+                    **({"waived_by": waiver["by"], "waiver_reason": waiver["reason"]}
+                       if waiver and not result.passed else {}),
                 },
             )
 

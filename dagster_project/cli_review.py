@@ -1,0 +1,143 @@
+"""``nq57 review``, ``nq57 approve`` and ``nq57 waive``: the reviewer's side of the gate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from dagster_project.lib.gate import RuleResult
+from dagster_project.lib.paths import Home
+from dagster_project.lib.review import ReviewError, approve, read_log, verify_log, waive
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+VIETNAM_TIME = timezone(timedelta(hours=7))
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)  # noqa: T201 - the CLI's output
+
+
+def latest_audit(home: Home, period_key: str) -> tuple[str, list[RuleResult]] | None:
+    """The most recent run that recorded gate results for the period, with its results."""
+    runs: list[tuple[float, str, list[RuleResult]]] = []
+    for folder in home.runs.glob("*/gate"):
+        results: list[RuleResult] = []
+        for path in sorted(folder.glob("*.json")):
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            if payload["period"]["period_key"] == period_key:
+                results += [RuleResult(**item) for item in payload["results"]]
+        if results:
+            runs.append((folder.stat().st_mtime, folder.parent.name, results))
+    if not runs:
+        return None
+    _, run_id, results = max(runs, key=lambda run: run[0])
+    return run_id, results
+
+
+def _observed(result: RuleResult) -> str:
+    observed: dict[str, Any] = result.observed
+    parts = []
+    if "unexpected_count" in observed:
+        parts.append(f"{observed['unexpected_count']}/{observed.get('element_count')} rows")
+    if "observed_value" in observed:
+        parts.append(f"observed {observed['observed_value']}")
+    if observed.get("partial_unexpected_list"):
+        parts.append(f"e.g. {observed['partial_unexpected_list'][:5]}")
+    return "; ".join(parts)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Show the period's latest audit, its waivers and approvals."""
+    home = Home.from_env()
+    log = read_log(home, args.period)
+    audit = latest_audit(home, args.period)
+    if audit is None:
+        _say(f"Chưa có kết quả kiểm tra cho {args.period}: chạy `nq57 run --period "
+             f"{args.period}` trước / no audit for {args.period} yet: run the pipeline first.")
+        return EXIT_FAILED
+    run_id, results = audit
+    _say(f"Audit of {args.period} (run {run_id}): {len(results)} rules")
+    blocking_open = 0
+    for severity in ("blocking", "warning"):
+        failed = [r for r in results if r.severity == severity and not r.passed]
+        passed = sum(1 for r in results if r.severity == severity and r.passed)
+        _say(f"  {severity}: {passed} passed, {len(failed)} failed")
+        for result in failed:
+            waiver = log.waivers.get(result.rule_id)
+            blocking_open += severity == "blocking" and waiver is None
+            mark = (f" — waived by {waiver['by']}: {waiver['reason']}" if waiver else "")
+            _say(f"    ✗ {result.rule_id} {result.message_vi} / {result.message_en} "
+                 f"[{_observed(result)}]{mark}")
+    for entry in log.approvals:
+        _say(f"  approved by {entry['by']} at {entry['at']}"
+             + (" (automatic, demo)" if entry.get("automatic") else "")
+             + (f": {entry['note']}" if entry.get("note") else ""))
+    problems = verify_log(home, args.period)
+    for problem in problems:
+        _say(f"  review log damaged / nhật ký bị sửa: {problem}")
+    verdict = ("publishable" if not blocking_open else
+               f"{blocking_open} blocking failure(s) need a fix or a waiver")
+    _say(f"Verdict: {verdict}; approvals: {len(log.approvals)}")
+    return EXIT_OK if not blocking_open and not problems else EXIT_FAILED
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Record a sign-off."""
+    try:
+        entry = approve(Home.from_env(), args.period, args.by, datetime.now(VIETNAM_TIME),
+                        args.note or "")
+    except ReviewError as error:
+        _say(f"nq57: {error}")
+        return EXIT_USAGE
+    _say(f"Đã ghi phê duyệt / approval recorded: {args.period} by {entry['by']}")
+    return EXIT_OK
+
+
+def cmd_waive(args: argparse.Namespace) -> int:
+    """Record a justified exception for a blocking rule."""
+    try:
+        entry = waive(Home.from_env(), args.period, args.rule, args.by, args.reason,
+                      datetime.now(VIETNAM_TIME))
+    except ReviewError as error:
+        _say(f"nq57: {error}")
+        return EXIT_USAGE
+    _say(f"Đã ghi miễn trừ / waiver recorded: {entry['rule_id']} for {args.period} by "
+         f"{entry['by']}")
+    return EXIT_OK
+
+
+def add_review_commands(commands: Any) -> None:
+    """Add ``review``, ``approve`` and ``waive`` to the ``nq57`` sub-command parser."""
+    review = commands.add_parser(
+        "review", help="show a quarter's latest audit: failed rules, waivers, approvals",
+        description="Show the latest gate results recorded for --period (blocking and "
+                    "warning rules, failing rows), with the waivers and approvals of the "
+                    "period's review log. Exit 0 when nothing blocking is left open.")
+    review.add_argument("--period", required=True, help="quarter, e.g. 2026-Q2")
+    review.set_defaults(func=cmd_review)
+
+    approval = commands.add_parser(
+        "approve", help="sign off a quarter (recorded in the append-only review log)",
+        description="Record that NAME reviewed the audit of --period and approves its "
+                    "publication. The log (NQ57_HOME/reviews/<period>.jsonl) is append-only "
+                    "and hash-chained; approvals go into the release manifest.")
+    approval.add_argument("--period", required=True, help="quarter, e.g. 2026-Q2")
+    approval.add_argument("--by", required=True, metavar="NAME", help="who approves")
+    approval.add_argument("--note", help="optional remark")
+    approval.set_defaults(func=cmd_approve)
+
+    waiver = commands.add_parser(
+        "waive", help="record a justified exception for a blocking rule",
+        description="Let --period publish although blocking rule RULE fails, for the given "
+                    "reason. The waiver is recorded in the review log, shown by `nq57 "
+                    "review`, and goes into the release manifest. Warnings need no waiver.")
+    waiver.add_argument("rule", metavar="RULE", help="rule id, e.g. BUD-002")
+    waiver.add_argument("--period", required=True, help="quarter, e.g. 2026-Q2")
+    waiver.add_argument("--by", required=True, metavar="NAME", help="who decides")
+    waiver.add_argument("--reason", required=True, help="why publishing is still right")
+    waiver.set_defaults(func=cmd_waive)
+
+
+__all__ = ["add_review_commands", "latest_audit"]
