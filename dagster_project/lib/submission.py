@@ -487,12 +487,18 @@ class _SheetParser:
             if spec.pattern and not re.fullmatch(spec.pattern, code):
                 example_vi = f" (ví dụ đúng: {spec.example})" if spec.example else ""
                 example_en = f" (e.g. {spec.example})" if spec.example else ""
+                # A code typed as a number loses what Excel drops ("11.10" becomes 11.1):
+                # guessing would silently name another code, so the agency is told why.
+                typed_vi = (" Ô được nhập dạng số nên có thể đã mất chữ số 0 ở cuối; hãy "
+                            "nhập mã dạng văn bản." if isinstance(value, float) else "")
+                typed_en = (" The cell holds a number, which may have lost trailing zeros; "
+                            "type the code as text." if isinstance(value, float) else "")
                 raise ValueParseError(
                     "code_format",
                     f"Giá trị '{code}' của cột '{spec.label_vi}' không đúng định dạng"
-                    f"{example_vi}.",
+                    f"{example_vi}.{typed_vi}",
                     f"Value '{code}' in column '{spec.label_vi}' does not have the expected "
-                    f"form{example_en}.",
+                    f"form{example_en}.{typed_en}",
                 )
             record[spec.name] = code
         elif spec.type == "status":
