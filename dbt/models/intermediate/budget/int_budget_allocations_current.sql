@@ -8,28 +8,9 @@ allocations as (
 
 ),
 
-files as (
+current_files as (
 
-    select distinct
-        file_sha256,
-        fiscal_year,
-        as_of_date,
-        received_at
-
-    from allocations
-
-),
-
-ranked_files as (
-
-    select
-        file_sha256,
-        row_number() over (
-            partition by fiscal_year, as_of_date
-            order by received_at desc, file_sha256 desc
-        ) as file_rank
-
-    from files
+    {{ latest_files(ref('stg_budget__allocations'), ['fiscal_year', 'as_of_date']) }}
 
 ),
 
@@ -47,9 +28,8 @@ final as (
         allocations.file_sha256
 
     from allocations
-    inner join ranked_files
-        on allocations.file_sha256 = ranked_files.file_sha256
-    where ranked_files.file_rank = 1
+    inner join current_files
+        on allocations.file_sha256 = current_files.file_sha256
 
 )
 

@@ -21,28 +21,9 @@ communes as (
 
 ),
 
-files as (
+current_files as (
 
-    select distinct
-        file_sha256,
-        fiscal_year,
-        as_of_date,
-        received_at
-
-    from disbursements
-
-),
-
-ranked_files as (
-
-    select
-        file_sha256,
-        row_number() over (
-            partition by fiscal_year, as_of_date
-            order by received_at desc, file_sha256 desc
-        ) as file_rank
-
-    from files
+    {{ latest_files(ref('stg_budget__disbursements'), ['fiscal_year', 'as_of_date']) }}
 
 ),
 
@@ -73,13 +54,12 @@ final as (
         ) as is_in_named_province
 
     from disbursements
-    inner join ranked_files
-        on disbursements.file_sha256 = ranked_files.file_sha256
+    inner join current_files
+        on disbursements.file_sha256 = current_files.file_sha256
     left join agencies
         on disbursements.agency_id = agencies.agency_id
     left join communes
         on disbursements.commune_code = communes.commune_code
-    where ranked_files.file_rank = 1
 
 )
 

@@ -8,28 +8,9 @@ items as (
 
 ),
 
-files as (
+current_files as (
 
-    select distinct
-        as_of_date,
-        file_sha256,
-        received_at
-
-    from items
-
-),
-
-ranked_files as (
-
-    select
-        as_of_date,
-        file_sha256,
-        row_number() over (
-            partition by as_of_date
-            order by received_at desc, file_sha256 desc
-        ) as file_rank
-
-    from files
+    {{ latest_files(ref('stg_public_services__feedback_items'), ['as_of_date']) }}
 
 )
 
@@ -54,7 +35,5 @@ select
     items.is_handled
 
 from items
-inner join ranked_files
-    on
-        items.file_sha256 = ranked_files.file_sha256
-        and ranked_files.file_rank = 1
+inner join current_files
+    on items.file_sha256 = current_files.file_sha256
