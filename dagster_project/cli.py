@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from dagster_project.cli_review import add_review_commands
+from dagster_project.console import CONSOLE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from dagster_project.console import say as _say
 from dagster_project.lib.paths import Home
 from dagster_project.lib.release import latest_release
 
@@ -35,15 +37,6 @@ All state lives in one home directory, NQ57_HOME (default ./.nq57):
   logs/last_run.log     dbt's log lines of the last run (shown live with --verbose)
 """
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-# Where progress goes: the terminal, even while dbt's own log lines are sent to a file.
-_CONSOLE: list[Any] = []
-
-
-def _say(message: str) -> None:
-    print(message, file=_CONSOLE[-1] if _CONSOLE else sys.stdout, flush=True)
 
 
 # --- nq57 check ---------------------------------------------------------------------------
@@ -215,7 +208,7 @@ def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool) 
         {**job.loggers, "nq57_progress": _progress_logger()})
     log_path = home.root / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    _CONSOLE.append(sys.stdout)
+    CONSOLE.append(sys.stdout)
     try:
         # dagster-dbt echoes every dbt log line to stdout; keep them in a file unless asked.
         with log_path.open("w", encoding="utf-8") as log_file, contextlib.redirect_stdout(
@@ -224,7 +217,7 @@ def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool) 
             return job.execute_in_process(run_config=run_config, instance=instance,
                                           partition_key=period, raise_on_error=False)
     finally:
-        _CONSOLE.pop()
+        CONSOLE.pop()
 
 
 def _failed_checks(result: Any) -> list[Any]:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
+from dagster_project.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from dagster_project.console import say as _say
 from dagster_project.lib.gate import RuleResult
 from dagster_project.lib.paths import Home
+from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.review import ReviewError, approve, read_log, verify_log, waive
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-VIETNAM_TIME = timezone(timedelta(hours=7))
-
-
-def _say(message: str) -> None:
-    print(message, flush=True)  # noqa: T201 - the CLI's output
 
 
 def latest_audit(home: Home, period_key: str) -> tuple[str, list[RuleResult]] | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta, timezone
 
 FIRST_QUARTER = (2025, 1)  # Resolution 57 monitoring starts with 2025-Q1
+# Vietnam keeps UTC+7 all year; a fixed offset needs no tz database on the machine.
+VIETNAM_TIME = timezone(timedelta(hours=7))
 
 
 def quarter_key(day: date) -> str:

@@ -4,7 +4,7 @@
 import json
 import os
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,13 +21,11 @@ from dagster import (
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.gate import GateVerdict, read_verdict
 from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import quarters_through
+from dagster_project.lib.periods import VIETNAM_TIME, quarters_through
 from dagster_project.lib.release import ReleaseInputs, publish_release
 from dagster_project.lib.review import read_log, verify_log
 from dagster_project.lib.scorecard import write_scorecard
 
-# Vietnam keeps UTC+7 all year; a fixed offset needs no tz database on the machine.
-VIETNAM_TIME = timezone(timedelta(hours=7))
 QUARTERS = StaticPartitionsDefinition(quarters_through(date.today()))
 MART_DEPS = [AssetKey(["marts", name]) for name in (
     "agg_task_completion", "fct_task_quarter_status", "fct_task", "dim_agency")]
