@@ -68,3 +68,26 @@ def test_quarter_bounds() -> None:
     assert quarter_bounds("2025-Q4") == (date(2025, 10, 1), date(2025, 12, 31))
     with pytest.raises(ValueError, match="2026-Q2"):
         quarter_bounds("2026-2")
+
+
+def test_failing_rows_are_counted_per_agency(suites) -> None:
+    frame = pd.DataFrame({
+        "task_id": ["T1", "T2", "T3", "T4"],
+        "lead_agency_id": ["BKHCN", None, "BTC", None],
+        "deadline_text": ["2026", "2026", None, "Thường xuyên"],
+    })
+    results = {r.rule_id: r for r in validate_suite(suites["task_register"], frame)}
+    assert results["TASK-001"].passed and results["TASK-001"].failing_rows == []
+    lead = results["TASK-002"]
+    assert not lead.passed and [row["task_id"] for row in lead.failing_rows] == ["T2", "T4"]
+    deadline = results["TASK-003"]
+    assert deadline.failing_by_agency == {"BTC": 1}
+    assert deadline.area == "tasks" and deadline.owner == "Cơ quan Thường trực"
+
+
+def test_an_empty_batch_rule_lists_every_row_as_failing(suites) -> None:
+    frame = pd.DataFrame({"task_code": ["X-1", "X-2", "X-3"],
+                          "reporting_agency_id": ["BYT", "BYT", "HNI"]})
+    (result,) = validate_suite(suites["task_reports_registered"], frame)
+    assert not result.passed
+    assert result.failing_by_agency == {"BYT": 2, "HNI": 1}

@@ -1,8 +1,9 @@
 """The publication gate: the rule catalogue, validated with Great Expectations.
 
-Rules live in ``expectations/catalogue.yml`` (id, severity, owner, expectation, messages).
-Each suite pulls one batch for the quarter being published from DuckDB as a pandas frame
-and validates it with GX Core. GX has no DuckDB SQLAlchemy dialect, so pandas batches are
+Rules live in ``expectations/`` (``catalogue.yml`` names the subject areas and their owners;
+``suites/<area>.yml`` holds the suites: id, severity, owner, expectation, messages). Each
+suite pulls one batch for the quarter being published from DuckDB as a pandas frame and
+validates it with GX Core. GX has no DuckDB SQLAlchemy dialect, so pandas batches are
 the supported route (10 M rows and 11 expectations measured at ~10 s on this hardware).
 Results are written to ``<home>/runs/<run_id>/gate/`` where the publish step reads them.
 """
@@ -39,6 +40,7 @@ class Rule:
     kwargs: dict[str, Any]
     message_vi: str
     message_en: str
+    area: str = ""
 
     @property
     def check_name(self) -> str:
@@ -60,6 +62,8 @@ class Suite:
     description: str
     query: str
     rules: tuple[Rule, ...]
+    area: str = ""
+    agency_column: str | None = None  # counts failing rows per agency for reviewers
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,12 @@ class RuleResult:
     message_vi: str
     message_en: str
     observed: dict[str, Any] = field(default_factory=dict)
+    area: str = ""
+    owner: str = ""
+    # Rows that broke the rule (the first FAILING_ROWS_KEPT) and their count per agency,
+    # where the suite names its agency column and the expectation works row by row.
+    failing_rows: list[dict[str, Any]] = field(default_factory=list)
+    failing_by_agency: dict[str, int] = field(default_factory=dict)
 
 
 def quarter_bounds(period_key: str) -> tuple[date, date]:
@@ -110,28 +120,71 @@ def quarter_bounds(period_key: str) -> tuple[date, date]:
     return start, end
 
 
-def load_catalogue(path: Path = EXPECTATIONS_DIR / "catalogue.yml") -> tuple[Suite, ...]:
-    """Read and check the rule catalogue (unique ids, known severities and expectations)."""
+@dataclass(frozen=True)
+class Area:
+    """A subject area of the warehouse and the body that answers for its rules."""
+
+    id: str
+    name_vi: str
+    name_en: str
+    owner: str
+
+
+def load_areas(folder: Path = EXPECTATIONS_DIR) -> dict[str, Area]:
+    """The subject areas named in ``catalogue.yml``."""
+    raw = yaml.safe_load((folder / "catalogue.yml").read_text(encoding="utf-8"))
+    return {key: Area(key, **value) for key, value in raw["areas"].items()}
+
+
+def catalogue_files(folder: Path = EXPECTATIONS_DIR) -> list[Path]:
+    """Every file of the catalogue, in a stable order (its version is their hash)."""
+    return sorted(path for path in folder.rglob("*.yml") if path.is_file())
+
+
+def catalogue_sha256(folder: Path = EXPECTATIONS_DIR) -> str:
+    """One SHA-256 over the catalogue's files (names and contents): its version."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in catalogue_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _rule(raw: dict[str, Any], area: Area) -> Rule:
+    return Rule(
+        id=raw["id"], severity=raw["severity"], owner=raw.get("owner", area.owner),
+        expectation=raw["expectation"], kwargs=dict(raw.get("kwargs") or {}),
+        message_vi=" ".join(raw["message_vi"].split()),
+        message_en=" ".join(raw["message_en"].split()), area=area.id,
+    )
+
+
+def load_catalogue(folder: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
+    """Read and check the GX suites (known areas, unique ids, severities, expectations)."""
     import great_expectations as gx
 
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    areas = load_areas(folder)
     suites, seen = [], set()
-    for suite in raw["suites"]:
-        rules = []
-        for rule in suite["rules"]:
-            if rule["id"] in seen or rule["severity"] not in SEVERITIES:
-                raise ValueError(f"catalogue: duplicate id or bad severity in {rule['id']}")
-            if not hasattr(gx.expectations, rule["expectation"]):
-                raise ValueError(f"catalogue: {rule['id']} names unknown {rule['expectation']}")
-            seen.add(rule["id"])
-            rules.append(Rule(
-                id=rule["id"], severity=rule["severity"], owner=rule.get("owner", ""),
-                expectation=rule["expectation"], kwargs=dict(rule.get("kwargs") or {}),
-                message_vi=" ".join(rule["message_vi"].split()),
-                message_en=" ".join(rule["message_en"].split()),
-            ))
-        suites.append(Suite(suite["name"], suite["asset"], suite.get("description", ""),
-                            suite["query"], tuple(rules)))
+    for path in sorted((folder / "suites").glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        area = areas.get(raw.get("area", ""))
+        if area is None:
+            raise ValueError(f"catalogue: {path.name} names unknown area {raw.get('area')!r}")
+        for suite in raw["suites"]:
+            rules = []
+            for rule in suite["rules"]:
+                if rule["id"] in seen or rule["severity"] not in SEVERITIES:
+                    raise ValueError(f"catalogue: duplicate id or bad severity in {rule['id']}")
+                if not hasattr(gx.expectations, rule["expectation"]):
+                    raise ValueError(
+                        f"catalogue: {rule['id']} names unknown {rule['expectation']}")
+                seen.add(rule["id"])
+                rules.append(_rule(rule, area))
+            suites.append(Suite(suite["name"], suite["asset"], suite.get("description", ""),
+                                suite["query"], tuple(rules), area.id,
+                                suite.get("agency_column")))
     return tuple(suites)
 
 
@@ -167,31 +220,75 @@ def _observed(result: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps({k: result[k] for k in keep if k in result}, default=str))
 
 
-def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None) -> list[RuleResult]:
-    """Validate one batch against one suite with GX; one result per rule."""
+FAILING_ROWS_KEPT = 50
+
+
+def _failing_rows(rule: Rule, frame: pd.DataFrame, result: dict[str, Any],
+                  passed: bool) -> pd.DataFrame:
+    """The batch rows that broke a rule.
+
+    GX's unexpected index for row-wise expectations; the whole batch when the rule says the
+    batch should be empty (each of its rows is then a finding).
+    """
+    if passed:
+        return frame.iloc[0:0]
+    indices = result.get("unexpected_index_list")
+    if indices and all(isinstance(index, int) for index in indices):
+        return frame.loc[frame.index.isin(indices)]
+    if rule.expectation == "ExpectTableRowCountToEqual" and rule.kwargs.get("value") == 0:
+        return frame
+    return frame.iloc[0:0]
+
+
+def _json_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(rows.head(FAILING_ROWS_KEPT).to_json(
+        orient="records", date_format="iso", force_ascii=False))
+
+
+def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None,
+                   raw: list[dict[str, Any]] | None = None) -> list[RuleResult]:
+    """Validate one batch against one suite with GX; one result per rule.
+
+    Results are asked for in full (``COMPLETE``) so that failing rows can be shown per
+    agency; batches are small (one quarter of one mart). ``raw``, if given, receives GX's
+    own validation result (for Data Docs).
+    """
     import great_expectations as gx
 
     context = context or _gx_context()
+    frame = frame.reset_index(drop=True)
     source = context.data_sources.add_or_update_pandas(f"nq57_{suite.name}")
     batch = source.add_dataframe_asset(name=suite.name).add_batch_definition_whole_dataframe(
         "period")
-    expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.name))
+    expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(
+        name=suite.name, meta={"area": suite.area, "description": suite.description}))
     for rule in suite.rules:
         expectation_class = getattr(gx.expectations, rule.expectation)
-        expectation_suite.add_expectation(
-            expectation_class(**rule.kwargs, meta={"rule_id": rule.id}))
+        expectation_suite.add_expectation(expectation_class(
+            **rule.kwargs, meta={"rule_id": rule.id, "severity": rule.severity},
+            notes=f"{rule.id} [{rule.severity}] {rule.message_vi} / {rule.message_en}"))
     validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite))
-    outcome = validation.run(batch_parameters={"dataframe": frame})
+    outcome = validation.run(batch_parameters={"dataframe": frame},
+                             result_format={"result_format": "COMPLETE"})
+    if raw is not None:
+        raw.append(outcome.to_json_dict())
     by_id = {rule.id: rule for rule in suite.rules}
     results = []
     for expectation_result in outcome.results:
         rule = by_id[expectation_result.expectation_config.meta["rule_id"]]
+        detail = dict(expectation_result.result or {})
+        passed = bool(expectation_result.success)
+        rows = _failing_rows(rule, frame, detail, passed)
+        by_agency = ({str(key): int(value) for key, value in
+                      rows[suite.agency_column].fillna("?").value_counts().items()}
+                     if suite.agency_column and suite.agency_column in rows else {})
         results.append(RuleResult(
             rule_id=rule.id, check_name=rule.check_name, suite=suite.name, asset=suite.asset,
-            severity=rule.severity, passed=bool(expectation_result.success),
+            severity=rule.severity, passed=passed,
             message_vi=rule.message_vi, message_en=rule.message_en,
-            observed=_observed(dict(expectation_result.result or {})),
+            observed=_observed(detail), area=rule.area, owner=rule.owner,
+            failing_rows=_json_rows(rows), failing_by_agency=by_agency,
         ))
     return results
 

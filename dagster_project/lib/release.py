@@ -30,7 +30,8 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.lib.paths import EXPECTATIONS_DIR, REPO_ROOT, Home
+from dagster_project.lib.gate import catalogue_sha256
+from dagster_project.lib.paths import REPO_ROOT, Home
 
 __all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "verify_release"]
 
@@ -237,7 +238,7 @@ def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Relea
         "published_at": inputs.published_at.isoformat(),
         "run_id": inputs.run_id,
         "code_version": _code_version(),
-        "rule_catalogue_sha256": _sha256(EXPECTATIONS_DIR / "catalogue.yml"),
+        "rule_catalogue_sha256": catalogue_sha256(),
         "headline": headline,
         "marts": marts,
         "inputs": files_in,
