@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from dagster_project.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from dagster_project.console import say as _say
+from dagster_project.lib.audit import approval_for, read_build
 from dagster_project.lib.gate import RuleResult
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
-from dagster_project.lib.review import ReviewError, approve, read_log, verify_log, waive
+from dagster_project.lib.review import (
+    ReviewError,
+    ReviewLog,
+    approve,
+    read_log,
+    verify_log,
+    waive,
+)
 
 
 def latest_audit(home: Home, period_key: str) -> tuple[str, list[RuleResult]] | None:
@@ -44,8 +53,37 @@ def _observed(result: RuleResult) -> str:
     return "; ".join(parts)
 
 
+def _agency_lines(results: list[RuleResult]) -> list[str]:
+    """Failing rows per agency across the failed rules, most first: whom to chase."""
+    totals: Counter[str] = Counter()
+    rules: dict[str, list[str]] = {}
+    for result in results:
+        for agency, count in result.failing_by_agency.items():
+            totals[agency] += count
+            rules.setdefault(agency, []).append(result.rule_id)
+    return [f"    {agency}: {count} rows ({', '.join(rules[agency])})"
+            for agency, count in totals.most_common()]
+
+
+def _failed_lines(failed: list[RuleResult], log: ReviewLog) -> tuple[list[str], int]:
+    """One line per failed rule (with agencies and waiver); and how many block unwaived."""
+    lines, open_blocking = [], 0
+    for result in failed:
+        waiver = log.waivers.get(result.rule_id)
+        open_blocking += result.severity == "blocking" and waiver is None
+        mark = f" — waived by {waiver['by']}: {waiver['reason']}" if waiver else ""
+        lines.append(f"    ✗ {result.rule_id} {result.message_vi} / {result.message_en} "
+                     f"[{_observed(result)}]{mark}")
+        if result.failing_by_agency:
+            agencies = ", ".join(f"{agency} {count}" for agency, count in
+                                 sorted(result.failing_by_agency.items(),
+                                        key=lambda item: -item[1])[:10])
+            lines.append(f"        by agency / theo cơ quan: {agencies}")
+    return lines, open_blocking
+
+
 def cmd_review(args: argparse.Namespace) -> int:
-    """Show the period's latest audit, its waivers and approvals."""
+    """Show the period's latest audit: failures per rule and per agency, decisions."""
     home = Home.from_env()
     log = read_log(home, args.period)
     audit = latest_audit(home, args.period)
@@ -54,40 +92,68 @@ def cmd_review(args: argparse.Namespace) -> int:
              f"{args.period}` trước / no audit for {args.period} yet: run the pipeline first.")
         return EXIT_FAILED
     run_id, results = audit
-    _say(f"Audit of {args.period} (run {run_id}): {len(results)} rules")
+    build = read_build(home, run_id)
+    _say(f"Audit of {args.period} (run {run_id}): {len(results)} rules"
+         + (f"; data {build.data_fingerprint[:12]}" if build else ""))
     blocking_open = 0
     for severity in ("blocking", "warning"):
         failed = [r for r in results if r.severity == severity and not r.passed]
         passed = sum(1 for r in results if r.severity == severity and r.passed)
         _say(f"  {severity}: {passed} passed, {len(failed)} failed")
-        for result in failed:
-            waiver = log.waivers.get(result.rule_id)
-            blocking_open += severity == "blocking" and waiver is None
-            mark = (f" — waived by {waiver['by']}: {waiver['reason']}" if waiver else "")
-            _say(f"    ✗ {result.rule_id} {result.message_vi} / {result.message_en} "
-                 f"[{_observed(result)}]{mark}")
+        lines, open_here = _failed_lines(failed, log)
+        blocking_open += open_here
+        for line in lines:
+            _say(line)
+    agencies = _agency_lines([r for r in results if not r.passed])
+    if agencies:
+        _say("  Failing rows per agency / Số dòng lỗi theo cơ quan:")
+        for line in agencies:
+            _say(line)
+    approval = approval_for(log, build.data_fingerprint if build else None)
     for entry in log.approvals:
-        _say(f"  approved by {entry['by']} at {entry['at']}"
-             + (" (automatic, demo)" if entry.get("automatic") else "")
+        current = " (this data)" if entry is approval else " (earlier data)"
+        _say(f"  approved by {entry['by']} at {entry['at']}{current}"
              + (f": {entry['note']}" if entry.get("note") else ""))
     problems = verify_log(home, args.period)
     for problem in problems:
         _say(f"  review log damaged / nhật ký bị sửa: {problem}")
-    verdict = ("publishable" if not blocking_open else
-               f"{blocking_open} blocking failure(s) need a fix or a waiver")
-    _say(f"Verdict: {verdict}; approvals: {len(log.approvals)}")
+    if blocking_open:
+        verdict = f"{blocking_open} blocking failure(s) need a fix or a waiver"
+    elif approval is None:
+        verdict = (f"rules pass; awaiting approval: nq57 approve --period {args.period} "
+                   "--by NAME")
+    else:
+        verdict = f"publishable: approved by {approval['by']}"
+    _say(f"Verdict: {verdict}")
     return EXIT_OK if not blocking_open and not problems else EXIT_FAILED
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    """Record a sign-off."""
+    """Record a sign-off of the data the period's latest audit built."""
+    home = Home.from_env()
+    audit = latest_audit(home, args.period)
+    build = read_build(home, audit[0]) if audit else None
+    if audit is None or build is None:
+        _say(f"nq57: chưa có dữ liệu để phê duyệt cho {args.period}: chạy `nq57 run` trước / "
+             f"nothing to approve for {args.period}: run the pipeline first")
+        return EXIT_USAGE
+    run_id, results = audit
+    log = read_log(home, args.period)
+    open_blocking = [r.rule_id for r in results if not r.passed and r.severity == "blocking"
+                     and r.rule_id not in log.waivers]
+    if open_blocking:
+        _say(f"nq57: không thể phê duyệt, còn lỗi chặn chưa xử lý / cannot approve: blocking "
+             f"rules still fail unwaived: {', '.join(open_blocking)}")
+        return EXIT_USAGE
     try:
-        entry = approve(Home.from_env(), args.period, args.by, datetime.now(VIETNAM_TIME),
-                        args.note or "")
+        entry = approve(home, args.period, args.by, datetime.now(VIETNAM_TIME),
+                        build.data_fingerprint, run_id, args.note or "")
     except ReviewError as error:
         _say(f"nq57: {error}")
         return EXIT_USAGE
-    _say(f"Đã ghi phê duyệt / approval recorded: {args.period} by {entry['by']}")
+    _say(f"Đã ghi phê duyệt / approval recorded: {args.period} by {entry['by']}, data "
+         f"{build.data_fingerprint[:12]} (run {run_id}). Chạy lại `nq57 run --period "
+         f"{args.period}` để công bố / run the pipeline again to publish it.")
     return EXIT_OK
 
 
@@ -116,9 +182,12 @@ def add_review_commands(commands: Any) -> None:
 
     approval = commands.add_parser(
         "approve", help="sign off a quarter (recorded in the append-only review log)",
-        description="Record that NAME reviewed the audit of --period and approves its "
-                    "publication. The log (NQ57_HOME/reviews/<period>.jsonl) is append-only "
-                    "and hash-chained; approvals go into the release manifest.")
+        description="Record that NAME reviewed the latest audit of --period and approves "
+                    "publishing exactly the data it built (named by its fingerprint: new or "
+                    "corrected files need a new approval). Refused while a blocking rule "
+                    "fails unwaived. The log (NQ57_HOME/reviews/<period>.jsonl) is "
+                    "append-only and hash-chained; approvals go into the release manifest. "
+                    "Run the pipeline again to publish.")
     approval.add_argument("--period", required=True, help="quarter, e.g. 2026-Q2")
     approval.add_argument("--by", required=True, metavar="NAME", help="who approves")
     approval.add_argument("--note", help="optional remark")

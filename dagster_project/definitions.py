@@ -1,4 +1,4 @@
-"""The one Dagster code location of nq57: ingest → dbt → gate → scorecard."""
+"""The one Dagster code location of nq57: ingest → dbt → checks → release gate → scorecard."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dagster import Definitions, define_asset_job
 from dagster_dbt import DbtCliResource
 
 from dagster_project.defs.ingest.inbox import inbox_submissions
-from dagster_project.defs.publish.scorecard import QUARTERS, scorecard
+from dagster_project.defs.partitions import QUARTERS
+from dagster_project.defs.publish.release_gate import release_gate
+from dagster_project.defs.publish.scorecard import scorecard
 from dagster_project.defs.quality.gate import GATE_CHECKS
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.defs.transform.dbt import DBT_PROJECT, nq57_dbt_models
@@ -33,7 +35,7 @@ def _dbt_resource() -> DbtCliResource:
 Home.from_env().ensure()  # dbt's profile reads NQ57_HOME; make sure it is set and exists
 
 defs = Definitions(
-    assets=[inbox_submissions, nq57_dbt_models, scorecard],
+    assets=[inbox_submissions, nq57_dbt_models, release_gate, scorecard],
     asset_checks=GATE_CHECKS,
     jobs=[MONTHLY_JOB],
     resources={"nq57": Nq57Settings(), "dbt": _dbt_resource()},

@@ -34,5 +34,6 @@ def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
     (home.parent / "home_ok.started").touch()  # outside the home: marks when the run began
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("NQ57_HOME", str(home))
-        assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2"]) == 0
+        assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2",
+                     "--auto-approve"]) == 0
     return home

@@ -93,12 +93,23 @@ def _wipe_evidence(report: Path) -> int:
     return wiped
 
 
+def _bkhcn_june_files(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select file_name, is_current, superseded_by_sha256 is not null "
+            "from marts.fct_submission where reporting_agency_id = 'BKHCN' "
+            "and reporting_month = date '2026-06-01' order by received_at").fetchall()
+
+
 def test_corrupted_resubmission_blocks_publication(
     published_home: Path, demo_inbox: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
+    from dagster_project.lib.paths import Home
+    from dagster_project.lib.release import latest_release, verify_release
+
     home = tmp_path / "home"
     shutil.copytree(published_home, home,
-                    ignore=shutil.ignore_patterns("published", "dagster", "runs"))
+                    ignore=shutil.ignore_patterns("published", "dagster", "runs", "staging"))
     inbox = tmp_path / "inbox"
     report = demo_inbox / "reports" / "2026-06" / "BC_BKHCN_2026-06.xlsx"
     (inbox / "2026-06").mkdir(parents=True)
@@ -113,44 +124,59 @@ def test_corrupted_resubmission_blocks_publication(
     assert "NOT published" in out
     assert not (home / "published" / "2026-Q2").exists()
 
-    # The resubmission superseded the first June report as a whole; both stay queryable.
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        files = con.execute(
-            "select file_name, is_current, superseded_by_sha256 is not null "
-            "from marts.fct_submission where reporting_agency_id = 'BKHCN' "
-            "and reporting_month = date '2026-06-01' order by received_at").fetchall()
-        staged = con.execute(
-            "select count(distinct file_sha256) from staging.stg_tasks__progress_reports "
-            "where reporting_agency_id = 'BKHCN' and reporting_month = date '2026-06-01'"
-        ).fetchone()[0]
-    assert files == [(report.name, False, True), (corrupted.name, True, False)]
-    assert staged == 2
+    # Write-audit-publish: the working warehouse is the published one, untouched; the run's
+    # own staging build holds the resubmission, which superseded the first June report.
+    assert _bkhcn_june_files(home / "warehouse.duckdb") == [(report.name, True, False)]
+    (staged,) = (home / "staging").glob("*/warehouse.duckdb")
+    assert _bkhcn_june_files(staged) == [(report.name, False, True),
+                                         (corrupted.name, True, False)]
 
     # The release published before the failure is untouched, and latest still names it.
-    from dagster_project.lib.paths import Home
-    from dagster_project.lib.release import latest_release, verify_release
-
     releases = home / "releases" / "2026-Q2"
     assert sorted(p.name for p in releases.iterdir()) == ["latest.json", "v1"]
     assert verify_release(releases / "v1") == []
     assert latest_release(Home(home), "2026-Q2").version == 1
 
-    # A reviewer waives the rule with a reason: the next run publishes v2 and records it.
+    # The reviewer sees which body's rows fail, cannot approve while the rule blocks, and
+    # waives it with a reason; then approves exactly this data.
     monkeypatch.setenv("NQ57_HOME", str(home))
+    assert main(["review", "--period", "2026-Q2"]) == 1
+    review = capsys.readouterr().out
+    assert "by agency / theo cơ quan: BKHCN" in review
+    assert main(["approve", "--period", "2026-Q2", "--by", "Lê Văn C"]) == 2
+    assert "TASK-020" in capsys.readouterr().out
     assert main(["waive", "TASK-020", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
                  "--reason", "ok"]) == 2  # a reason must say something
     assert main(["waive", "TASK-020", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
                  "--reason", "Bộ KH&CN gửi bổ sung minh chứng trong tháng 7/2026"]) == 0
     assert main(["review", "--period", "2026-Q2"]) == 0
-    assert "waived by Nguyễn Văn A" in capsys.readouterr().out
+    review = capsys.readouterr().out
+    assert "waived by Nguyễn Văn A" in review and "awaiting approval" in review
+    assert main(["approve", "--period", "2026-Q2", "--by", "Lê Văn C"]) == 0
+
+    # The next run builds the same data, finds the approval of it, and publishes v2.
     code, out = _run(monkeypatch, home, inbox, capsys)
     assert code == 0, out
     latest = latest_release(Home(home), "2026-Q2")
     assert latest.version == 2
-    (waiver,) = latest.manifest["notes"]["waivers"]
+    notes = latest.manifest["notes"]
+    (waiver,) = notes["waivers"]
     assert (waiver["rule_id"], waiver["by"]) == ("TASK-020", "Nguyễn Văn A")
-    assert latest.manifest["notes"]["review_log_intact"] is True
+    assert notes["approval"]["by"] == "Lê Văn C" and notes["auto_approved"] is False
+    assert notes["review_log_intact"] is True
     assert verify_release(releases / "v1") == []
+    # Only now is the audited build the working warehouse.
+    assert _bkhcn_june_files(home / "warehouse.duckdb")[-1] == (corrupted.name, True, False)
+
+
+def test_the_demo_release_says_it_was_approved_automatically(published_home: Path) -> None:
+    from dagster_project.lib.paths import Home
+    from dagster_project.lib.release import latest_release
+
+    notes = latest_release(Home(published_home), "2026-Q2").manifest["notes"]
+    assert notes["auto_approved"] is True and notes["approval"] is None
+    assert notes["rules_checked"] > 400  # GX rules and every dbt data test
+    assert not list((published_home / "staging").iterdir())  # promoted, nothing left over
 
 
 def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:

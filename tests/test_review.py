@@ -22,7 +22,7 @@ def home(tmp_path: Path) -> Home:
 
 def test_decisions_are_kept_in_order_and_chained(home: Home) -> None:
     waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT)
-    approve(home, "2026-Q2", "Nguyễn Văn A", AT, "Đã xem phụ lục chất lượng")
+    approve(home, "2026-Q2", "Nguyễn Văn A", AT, "f" * 64, "run-1", "Đã xem phụ lục chất lượng")
     log = read_log(home, "2026-Q2")
     assert [entry["action"] for entry in log.entries] == ["waive", "approve"]
     assert log.waivers["BUD-002"]["reason"] == REASON
@@ -33,7 +33,7 @@ def test_decisions_are_kept_in_order_and_chained(home: Home) -> None:
 
 def test_an_edited_or_removed_entry_breaks_the_chain(home: Home) -> None:
     for by in ("A", "B", "C"):
-        approve(home, "2026-Q2", by, AT)
+        approve(home, "2026-Q2", by, AT, "f" * 64, "run-1")
     path = home.root / "reviews" / "2026-Q2.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     edited = json.loads(lines[0]) | {"by": "Z"}
@@ -49,6 +49,8 @@ def test_an_edited_or_removed_entry_breaks_the_chain(home: Home) -> None:
     ("TASK-040", "A", REASON, "is a warning"),
     ("BUD-002", " ", REASON, "name is needed"),
     ("BUD-002", "A", "ok", "must be specific"),
+    ("dbt.int_indicator_actuals.unit_matches_target.accepted_values", "A", REASON,
+     "is a warning"),
 ])
 def test_a_waiver_needs_a_blocking_rule_a_name_and_a_reason(home: Home, rule: str, by: str,
                                                             reason: str, says: str) -> None:
@@ -59,4 +61,9 @@ def test_a_waiver_needs_a_blocking_rule_a_name_and_a_reason(home: Home, rule: st
 
 def test_a_bad_period_is_refused(home: Home) -> None:
     with pytest.raises(ReviewError, match="invalid period"):
-        approve(home, "2026-Q5", "A", AT)
+        approve(home, "2026-Q5", "A", AT, "f" * 64, "run-1")
+
+
+def test_a_blocking_dbt_test_can_be_waived(home: Home) -> None:
+    entry = waive(home, "2026-Q2", "dbt.fct_task.task_id.unique", "Trần Thị B", REASON, AT)
+    assert read_log(home, "2026-Q2").waivers == {entry["rule_id"]: entry}

@@ -11,14 +11,17 @@ from dagster_project.lib.paths import Home
 
 
 class Nq57Settings(ConfigurableResource):
-    """Where state lives (``home``) and which folder to ingest (``inbox``).
+    """Where state lives, which folder to ingest, and whether to approve automatically.
 
-    Defaults come from ``NQ57_HOME`` and ``NQ57_INBOX`` so ``dagster dev`` and ``nq57 run``
-    see the same folders; ``nq57 run --inbox`` overrides the inbox per run.
+    ``auto_approve`` lets an audit whose rules pass count as approved (the demo only; the
+    audit and the release manifest say so). Defaults come from ``NQ57_HOME`` and
+    ``NQ57_INBOX`` so ``dagster dev`` and ``nq57 run`` see the same folders; ``nq57 run
+    --inbox`` overrides the inbox per run.
     """
 
     home: str = ""
     inbox: str = ""
+    auto_approve: bool = False
 
     def home_dir(self) -> Home:
         """The home directory, created if missing."""

@@ -27,6 +27,7 @@ from dagster_project.lib.paths import EXPECTATIONS_DIR, Home
 
 PERIOD_KEY = re.compile(r"^(\d{4})-Q([1-4])$")
 SEVERITIES = {"blocking", "warning"}
+DBT_SUITE = "dbt_tests"  # the dbt data tests' results, recorded beside the GX suites
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Suite:
     rules: tuple[Rule, ...]
     area: str = ""
     agency_column: str | None = None  # counts failing rows per agency for reviewers
+    # Rows behind a failure of a rule that judges aggregates (e.g. a monthly share): shown
+    # as the failing rows when GX cannot point at rows of the batch itself.
+    detail_query: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def load_catalogue(folder: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
                 rules.append(_rule(rule, area))
             suites.append(Suite(suite["name"], suite["asset"], suite.get("description", ""),
                                 suite["query"], tuple(rules), area.id,
-                                suite.get("agency_column")))
+                                suite.get("agency_column"), suite.get("detail_query")))
     return tuple(suites)
 
 
@@ -293,38 +297,76 @@ def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None,
     return results
 
 
+def _with_detail(results: list[RuleResult], suite: Suite, detail: pd.DataFrame
+                 ) -> list[RuleResult]:
+    """Give failed rules that could not name agencies the suite's detail rows instead."""
+    by_agency = ({str(key): int(value) for key, value in
+                  detail[suite.agency_column].fillna("?").value_counts().items()}
+                 if suite.agency_column and suite.agency_column in detail else {})
+    for result in results:
+        if not result.passed and not result.failing_by_agency:
+            result.failing_rows = _json_rows(detail)
+            result.failing_by_agency = by_agency
+    return results
+
+
 def run_suite(warehouse: Path, suite: Suite, period_key: str | None) -> tuple[Period,
                                                                              list[RuleResult]]:
     """Pull the suite's batch for the period from the warehouse and validate it."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         period = resolve_period(con, period_key)
         frame = con.execute(suite.query.format(**period.sql_params())).fetchdf()
-    return period, validate_suite(suite, frame)
+        results = validate_suite(suite, frame)
+        if suite.detail_query and any(not r.passed and not r.failing_by_agency
+                                      for r in results):
+            detail = con.execute(suite.detail_query.format(**period.sql_params())).fetchdf()
+            results = _with_detail(results, suite, detail)
+    return period, results
 
 
-def write_results(home: Home, run_id: str, suite: Suite, period: Period,
+def gate_folder(home: Home, run_id: str) -> Path:
+    """Where a run records its rule results, one JSON file per suite."""
+    return home.runs / run_id / "gate"
+
+
+def write_results(home: Home, run_id: str, suite: Suite | str, period: Period,
                   results: list[RuleResult]) -> Path:
-    """Record a suite's results for the run, where the publish guard will look."""
-    folder = home.runs / run_id / "gate"
+    """Record a suite's results for the run, where the gate and reviewers will look."""
+    name = suite if isinstance(suite, str) else suite.name
+    folder = gate_folder(home, run_id)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{suite.name}.json"
-    payload = {"suite": suite.name, "period": asdict(period),
+    path = folder / f"{name}.json"
+    payload = {"suite": name, "period": asdict(period),
                "results": [asdict(result) for result in results]}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str),
                     encoding="utf-8")
     return path
 
 
+def read_results(home: Home, run_id: str, period_key: str) -> dict[str, list[RuleResult]]:
+    """A run's recorded results for a period, by suite.
+
+    Suites run for another period, or not at all, are absent.
+    """
+    found = {}
+    for path in sorted(gate_folder(home, run_id).glob("*.json")):
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if payload["period"]["period_key"] == period_key:
+            found[payload["suite"]] = [RuleResult(**item) for item in payload["results"]]
+    return found
+
+
 @dataclass(frozen=True)
 class GateVerdict:
-    """Whether a run may publish a period, and why not."""
+    """Whether a run's audit lets a period be published, and why not."""
 
     period_key: str
-    passed: bool
+    passed: bool  # every suite ran and no unwaived blocking rule failed
     failed_blocking: tuple[RuleResult, ...]
     warnings: tuple[RuleResult, ...]
     missing_suites: tuple[str, ...]
     waived: tuple[RuleResult, ...] = ()  # failed blocking rules a reviewer waived
+    results: tuple[RuleResult, ...] = ()  # every result, passed or not
 
 
 def read_verdict(home: Home, run_id: str, period_key: str,
@@ -332,29 +374,20 @@ def read_verdict(home: Home, run_id: str, period_key: str,
                  waived_rules: Collection[str] = ()) -> GateVerdict:
     """Judge a run from its recorded results.
 
-    Every suite must have run for this period and no blocking rule may have failed unless a
-    reviewer waived it for the period (``waived_rules``, from the review log). A suite with
-    no result for this run counts as failed: publication needs proof, not the absence of a
-    complaint.
+    Every GX suite and the dbt data tests (``DBT_SUITE``) must have results for this period
+    in this run, and no blocking rule may have failed unless a reviewer waived it for the
+    period (``waived_rules``, from the review log). A suite with no result counts as failed:
+    publication needs proof, not the absence of a complaint.
     """
     suites = suites or load_catalogue()
-    folder = home.runs / run_id / "gate"
-    failed, warnings, missing, waived = [], [], [], []
-    for suite in suites:
-        path = folder / f"{suite.name}.json"
-        if not path.exists():
-            missing.append(suite.name)
-            continue
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        if payload["period"]["period_key"] != period_key:
-            missing.append(suite.name)
-            continue
-        for result in (RuleResult(**item) for item in payload["results"]):
-            if result.passed:
-                continue
-            if result.severity != "blocking":
-                warnings.append(result)
-            else:
-                (waived if result.rule_id in waived_rules else failed).append(result)
-    return GateVerdict(period_key, not failed and not missing, tuple(failed), tuple(warnings),
-                       tuple(missing), tuple(waived))
+    recorded = read_results(home, run_id, period_key)
+    required = [suite.name for suite in suites] + [DBT_SUITE]
+    missing = tuple(name for name in required if name not in recorded)
+    results = tuple(result for name in required for result in recorded.get(name, []))
+    failed = tuple(r for r in results if not r.passed and r.severity == "blocking"
+                   and r.rule_id not in waived_rules)
+    waived = tuple(r for r in results if not r.passed and r.severity == "blocking"
+                   and r.rule_id in waived_rules)
+    warnings = tuple(r for r in results if not r.passed and r.severity != "blocking")
+    return GateVerdict(period_key, not failed and not missing, failed, warnings, missing,
+                       waived, results)

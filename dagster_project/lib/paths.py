@@ -31,8 +31,30 @@ class Home:
 
     @property
     def warehouse(self) -> Path:
-        """The DuckDB warehouse that dbt builds."""
+        """The working warehouse: the last one whose audit passed and was published."""
         return self.root / "warehouse.duckdb"
+
+    @property
+    def staging(self) -> Path:
+        """Per-run staging warehouses: ``staging/<run_id>/warehouse.duckdb``."""
+        return self.root / "staging"
+
+    def staging_warehouse(self, run_id: str) -> Path:
+        """Where a run's dbt build writes; audited there before anything is published.
+
+        The file keeps the working warehouse's name so that DuckDB's catalog name, which
+        views carry, is the same when the audited file becomes the working one.
+        """
+        return self.staging / run_id / "warehouse.duckdb"
+
+    def run_warehouse(self, run_id: str) -> Path:
+        """The warehouse a run audits and publishes.
+
+        Its own staging build, or the working warehouse for a run that checks without
+        building (e.g. checks started from the Dagster UI).
+        """
+        staged = self.staging_warehouse(run_id)
+        return staged if staged.exists() else self.warehouse
 
     @property
     def inbox(self) -> Path:
@@ -72,7 +94,7 @@ class Home:
     def ensure(self) -> Home:
         """Create the layout if missing and export NQ57_HOME for dbt and Dagster."""
         for folder in (self.root, self.archive, self.landing, self.published, self.releases,
-                       self.runs, self.dagster):
+                       self.runs, self.staging, self.dagster):
             folder.mkdir(parents=True, exist_ok=True)
         instance_config = self.dagster / "dagster.yaml"
         if not instance_config.exists():

@@ -23,13 +23,14 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from dagster_project.lib.audit import mart_fingerprints
 from dagster_project.lib.gate import catalogue_sha256
 from dagster_project.lib.paths import REPO_ROOT, Home
 
@@ -57,6 +58,8 @@ class ReleaseInputs:
     run_id: str
     published_at: datetime
     notes: dict[str, Any] | None = None  # e.g. approvals and waivers, recorded as given
+    # Further folders of the release by name, e.g. {"quality": annex, "data_docs": site}.
+    folders: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,17 +112,10 @@ def _code_version() -> dict[str, Any]:
 def _snapshot_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, dict[str, Any]]:
     """Every mart to ``folder/<mart>.parquet``; row count and content fingerprint per mart."""
     folder.mkdir(parents=True)
-    tables = [name for (name,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' "
-        "order by table_name").fetchall()]
-    summary = {}
-    for table in tables:
+    summary = mart_fingerprints(con)
+    for table in summary:
         target = folder / f"{table}.parquet"
         con.execute(f"copy (select * from marts.{table}) to '{target}' (format parquet)")
-        rows, fingerprint = con.execute(
-            f"select count(*), coalesce(bit_xor(hash(t)), 0) from marts.{table} as t"
-        ).fetchone()
-        summary[table] = {"rows": rows, "fingerprint": str(fingerprint)}
     return summary
 
 
@@ -230,6 +226,8 @@ def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Relea
         headline = _headline(con, inputs.period_key)
     _copy_tree(inputs.scorecard_dir, build / "scorecard")
     _copy_tree(inputs.gate_dir, build / "checks")
+    for name, source in sorted(inputs.folders.items()):
+        _copy_tree(source, build / name)
     changes = _changes(previous, marts, headline, files_in)
     _write_json(build / CHANGES, changes)
     manifest = {

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dagster_project.lib.gate import PERIOD_KEY, load_catalogue
+from dagster_project.lib.dbt_rules import all_rules
+from dagster_project.lib.gate import PERIOD_KEY
 from dagster_project.lib.paths import Home
 
 __all__ = ["ReviewError", "ReviewLog", "approve", "read_log", "verify_log", "waive"]
@@ -95,21 +96,24 @@ def _append(home: Home, period_key: str, entry: dict[str, Any]) -> dict[str, Any
     return entry
 
 
-def approve(home: Home, period_key: str, by: str, at: datetime, note: str = "",
-            automatic: bool = False) -> dict[str, Any]:
-    """Record a reviewer's sign-off of the period (``automatic`` for the demo's flag)."""
+def approve(home: Home, period_key: str, by: str, at: datetime, data_fingerprint: str,
+            run_id: str, note: str = "") -> dict[str, Any]:
+    """Record a reviewer's sign-off of the data a run built for the period.
+
+    The approval names the build's fingerprint: it lets exactly that data be published, and
+    a run on new or corrected files needs a new approval.
+    """
     if not by.strip():
         raise ReviewError("Cần ghi tên người phê duyệt (--by) / the approver's name is needed")
     return _append(home, period_key, {"action": "approve", "by": by.strip(),
                                       "at": at.isoformat(), "note": note.strip(),
-                                      "automatic": automatic})
+                                      "run_id": run_id, "data_fingerprint": data_fingerprint})
 
 
 def waive(home: Home, period_key: str, rule_id: str, by: str, reason: str,
           at: datetime) -> dict[str, Any]:
     """Record a justified exception to a blocking rule for the period."""
-    rules = {rule.id: rule for suite in load_catalogue() for rule in suite.rules}
-    rule = rules.get(rule_id)
+    rule = all_rules().get(rule_id)
     if rule is None:
         raise ReviewError(f"Không có quy tắc '{rule_id}' trong danh mục / no rule '{rule_id}' "
                           "in the catalogue")

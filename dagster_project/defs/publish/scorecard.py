@@ -4,47 +4,45 @@
 import json
 import os
 import shutil
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     Failure,
     MaterializeResult,
     MetadataValue,
-    StaticPartitionsDefinition,
     asset,
 )
 
+from dagster_project.defs.partitions import QUARTERS
+from dagster_project.defs.publish.release_gate import RELEASE_GATE
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.gate import GateVerdict, read_verdict
+from dagster_project.lib.audit import Audit, read_audit
+from dagster_project.lib.gate import GateVerdict, gate_folder, read_verdict
 from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import VIETNAM_TIME, quarters_through
+from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.release import ReleaseInputs, publish_release
-from dagster_project.lib.review import read_log, verify_log
+from dagster_project.lib.review import ReviewLog, read_log, verify_log
 from dagster_project.lib.scorecard import write_scorecard
 
-QUARTERS = StaticPartitionsDefinition(quarters_through(date.today()))
-MART_DEPS = [AssetKey(["marts", name]) for name in (
-    "agg_task_completion", "fct_task_quarter_status", "fct_task", "dim_agency")]
 
-
-def describe_verdict(verdict: GateVerdict) -> str:
+def describe_audit(audit: Audit | None, verdict: GateVerdict | None) -> str:
     """Why a quarter cannot be published, in Vietnamese and English."""
-    lines = [f"Không công bố {verdict.period_key}: cổng kiểm soát chưa đạt / "
-             f"{verdict.period_key} not published: the gate did not pass."]
+    if audit is None or verdict is None:
+        return "Cổng kiểm soát chưa chạy trong lần chạy này / the gate did not run in this run."
+    lines = [f"Không công bố {audit.period_key}: {audit.reason()} / "
+             f"{audit.period_key} not published."]
     lines += [f"- {r.rule_id} [{r.severity}] {r.message_vi} / {r.message_en} "
               f"(observed: {json.dumps(r.observed, ensure_ascii=False)})"
               for r in verdict.failed_blocking]
-    lines += [f"- suite {name}: no result for this run / chưa chạy trong lần chạy này"
-              for name in verdict.missing_suites]
     return "\n".join(lines)
 
 
 def publish_folder(home: Home, period_key: str, build: Path) -> Path:
-    """Move a finished release folder into ``published/<period>`` in one rename."""
+    """Move a finished scorecard folder into ``published/<period>`` in one rename."""
     target = home.published / period_key
     previous = home.published / f".previous-{period_key}"
     shutil.rmtree(previous, ignore_errors=True)
@@ -55,53 +53,89 @@ def publish_folder(home: Home, period_key: str, build: Path) -> Path:
     return target
 
 
+def promote_staging(home: Home, run_id: str) -> bool:
+    """Make the run's audited staging warehouse the working warehouse, in one rename.
+
+    The staging file is checkpointed first so that everything is in the file itself; the
+    working warehouse's write-ahead log, if one was left, is removed so it cannot be replayed
+    onto the new file. Returns whether there was a staging build to promote.
+    """
+    staged = home.staging_warehouse(run_id)
+    if not staged.exists():
+        return False
+    with duckdb.connect(str(staged)) as con:
+        con.execute("checkpoint")
+    Path(f"{home.warehouse}.wal").unlink(missing_ok=True)
+    os.replace(staged, home.warehouse)
+    shutil.rmtree(staged.parent, ignore_errors=True)
+    return True
+
+
+def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict,
+                   log_intact: bool) -> dict[str, Any]:
+    """What the manifest records of the review: approval, waivers, the log's integrity."""
+    return {
+        "approval": audit.approval,
+        "auto_approved": audit.auto_approved and audit.approval is None,
+        "approvals": list(reviews.approvals),
+        "waivers": [reviews.waivers[r.rule_id] for r in verdict.waived],
+        "review_log_intact": log_intact,
+        "data_fingerprint": audit.data_fingerprint,
+        "rules_checked": len(verdict.results),
+        "warnings": [r.rule_id for r in verdict.warnings],
+    }
+
+
 @asset(
     partitions_def=QUARTERS,
-    deps=MART_DEPS,
+    deps=[RELEASE_GATE],
     group_name="publish",
     kinds={"html"},
 )
 def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> MaterializeResult:
-    """The Vietnamese quarterly scorecard, written to ``NQ57_HOME/published/<quarter>/``.
+    """The Vietnamese quarterly scorecard, published as an immutable release.
 
-    Dagster's blocking checks only stop steps inside one run, so this asset re-reads the
-    gate results recorded by this run and refuses to publish unless every suite ran for
-    this quarter and no blocking rule failed.
+    Runs only when the release gate's blocking check passed, and re-reads the gate's audit
+    of this run before it writes anything. It renders from the run's audited staging
+    warehouse, publishes ``releases/<quarter>/v<N>`` (and ``published/<quarter>``), and
+    only then makes that warehouse the working one.
     """
     home = nq57.home_dir()
     period_key = context.partition_key
+    run_id = context.run.run_id
     reviews = read_log(home, period_key)
-    verdict = read_verdict(home, context.run.run_id, period_key,
-                           waived_rules=set(reviews.waivers))
-    if not verdict.passed:
-        raise Failure(description=describe_verdict(verdict),
-                      metadata={"failed_rules": [r.rule_id for r in verdict.failed_blocking]})
-    build = home.published / f".build-{period_key}-{context.run.run_id}"
+    audit = read_audit(home, run_id)
+    verdict = (read_verdict(home, run_id, period_key, waived_rules=set(reviews.waivers))
+               if audit else None)
+    if audit is None or verdict is None or not audit.publishable or audit.period_key != period_key:
+        raise Failure(description=describe_audit(audit, verdict),
+                      metadata={"failed_rules": audit.failed_blocking if audit else []})
+    warehouse = home.run_warehouse(run_id)
+    build = home.published / f".build-{period_key}-{run_id}"
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
-    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         page = write_scorecard(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME))
     (build / "gate.json").write_text(json.dumps({
         "period": period_key,
-        "run_id": context.run.run_id,
+        "run_id": run_id,
         "warnings": [r.__dict__ for r in verdict.warnings],
         "waived": [{**r.__dict__, "waiver": reviews.waivers[r.rule_id]}
                    for r in verdict.waived],
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     target = publish_folder(home, period_key, build)
-    index = target / page.name
-    release = publish_release(home, home.warehouse, ReleaseInputs(
-        period_key=period_key, scorecard_dir=target, gate_dir=home.runs / context.run.run_id
-        / "gate", run_id=context.run.run_id, published_at=datetime.now(VIETNAM_TIME),
-        notes={"approvals": list(reviews.approvals),
-               "waivers": [reviews.waivers[r.rule_id] for r in verdict.waived],
-               "review_log_intact": not verify_log(home, period_key)}))
-    context.log.info(f"Published {period_key}: {index}; release v{release.version}: "
-                     f"{release.path} ({release.manifest['changes_summary']})")
+    release = publish_release(home, warehouse, ReleaseInputs(
+        period_key=period_key, scorecard_dir=target, gate_dir=gate_folder(home, run_id),
+        run_id=run_id, published_at=datetime.now(VIETNAM_TIME),
+        notes=_release_notes(reviews, audit, verdict, not verify_log(home, period_key))))
+    promoted = promote_staging(home, run_id)
+    context.log.info(f"Published {period_key}: release v{release.version}: {release.path} "
+                     f"({release.manifest['changes_summary']})")
     return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(index)),
+        "path": MetadataValue.path(str(target / page.name)),
         "release": MetadataValue.path(str(release.path)),
         "release_version": release.version,
         "changes": release.manifest["changes_summary"],
         "gate_warnings": len(verdict.warnings),
+        "working_warehouse_updated": promoted,
     })

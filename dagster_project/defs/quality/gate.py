@@ -1,8 +1,9 @@
 """Great Expectations suites from the rule catalogue, as Dagster asset checks.
 
-One multi-asset check per suite (one GX validation, one batch) yields one check result per
-rule; blocking rules are ``blocking=True`` checks, so Dagster skips the scorecard in the same
-run, and the scorecard's own guard re-reads the recorded results before publishing.
+One multi-asset check per suite (one GX validation, one batch of the run's staging
+warehouse) yields one check result per rule; blocking rules are ``blocking=True`` checks, so
+an unwaived failure stops the release gate in the same run, and the gate re-reads every
+recorded result before it lets the scorecard publish.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
@@ -19,11 +20,10 @@ from dagster import (
     multi_asset_check,
 )
 
+from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.gate import Suite, load_catalogue, run_suite, write_results
 from dagster_project.lib.review import read_log
-
-PARTITION_TAG = "dagster/partition"
 
 
 def _suite_check(suite: Suite) -> AssetChecksDefinition:
@@ -43,7 +43,7 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         home = nq57.home_dir()
         # The run's partition is the quarter being published; without one, the latest.
         period_key = context.run.tags.get(PARTITION_TAG)
-        period, results = run_suite(home.warehouse, suite, period_key)
+        period, results = run_suite(home.run_warehouse(context.run.run_id), suite, period_key)
         write_results(home, context.run.run_id, suite, period, results)
         # A blocking rule a reviewer waived for the period fails as a warning: it is shown,
         # and the waiver with it, but does not stop the scorecard.

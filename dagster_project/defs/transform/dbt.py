@@ -5,12 +5,16 @@ Dagster draws the lineage from inbox to marts with no glue code.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
+import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from dagster import AssetExecutionContext
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -20,9 +24,14 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
+from dagster_project.lib.audit import record_build
 from dagster_project.lib.dbt_manifest import ensure_manifest
-from dagster_project.lib.paths import DBT_PROJECT_DIR
+from dagster_project.lib.dbt_rules import dbt_results, load_dbt_rules, read_manifest
+from dagster_project.lib.gate import DBT_SUITE, resolve_period, write_results
+from dagster_project.lib.paths import DBT_PROJECT_DIR, Home
+from dagster_project.lib.periods import VIETNAM_TIME
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -40,6 +49,8 @@ class Nq57DbtTranslator(DagsterDbtTranslator):
 
 # A dbt build here takes seconds; a per-run target folder this old was left by a killed run.
 STALE_TARGET_SECONDS = 6 * 3600
+# Staging warehouses of earlier runs kept for review (each is a full warehouse).
+STAGING_KEPT = 3
 
 TRANSLATOR = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
@@ -50,21 +61,72 @@ TRANSLATOR = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
     dagster_dbt_translator=TRANSLATOR,
 )
 def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: Nq57Settings):
-    """Build seeds, models and tests in dependency order (``dbt build``).
+    """Build seeds, models and tests (``dbt build``) into the run's own staging warehouse.
 
-    A failing test stops its children from building. dagster-dbt gives every invocation its
-    own ``target/<asset>-<uuid>`` folder; the run keeps only ``run_results.json`` (under
-    ``NQ57_HOME/runs/<run_id>/``) and removes the folder, so runs do not pile up.
+    Write-audit-publish: the working warehouse changes only when the audit passed and the
+    release is published.
+
+    Data tests run with dbt severity ``warn`` so the whole warehouse is built and audited;
+    whether a failure blocks publication is the rule catalogue's decision, not dbt's.
+    dagster-dbt gives every invocation its own ``target/<asset>-<uuid>`` folder; the run
+    keeps only ``run_results.json`` (under ``NQ57_HOME/runs/<run_id>/``) and removes the
+    folder, so runs do not pile up.
     """
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    home = nq57.home_dir()
+    staging = prepare_staging(home, context.run.run_id)
+    with _environment(NQ57_WAREHOUSE=str(staging)):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     try:
         yield from invocation.stream()
         run_results = invocation.get_artifact("run_results.json")
     finally:
-        _keep_run_results(invocation.target_path, nq57.home_dir().runs / context.run.run_id)
+        _keep_run_results(invocation.target_path, home.runs / context.run.run_id)
     if not invocation.is_successful():
         failed = ", ".join(sorted(_failed_nodes(run_results)))
         raise RuntimeError(f"dbt build failed: {failed or 'see the dbt log above'}")
+    _record_audit_inputs(home, context.run.run_id, context.run.tags.get(PARTITION_TAG),
+                         staging, run_results)
+
+
+def _record_audit_inputs(home: Home, run_id: str, period_key: str | None, staging: Path,
+                         run_results: Mapping[str, Any]) -> None:
+    """Fingerprint the build and judge its data tests by the rule catalogue."""
+    record_build(home, run_id, staging, datetime.now(VIETNAM_TIME))
+    with duckdb.connect(str(staging), read_only=True) as con:
+        period = resolve_period(con, period_key)
+    rules = load_dbt_rules(read_manifest())
+    write_results(home, run_id, DBT_SUITE, period, dbt_results(run_results, rules))
+
+
+def prepare_staging(home: Home, run_id: str, keep: int = STAGING_KEPT) -> Path:
+    """A fresh staging warehouse path for the run; older staging builds are swept.
+
+    The newest ``keep`` builds stay so that reviewers can look at audits that did not
+    publish (``nq57 review``); the working warehouse is never touched here.
+    """
+    target = home.staging_warehouse(run_id)
+    builds = sorted((p for p in home.staging.iterdir() if p.is_dir() and p != target.parent),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in builds[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(target.parent, ignore_errors=True)
+    target.parent.mkdir(parents=True)
+    return target
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for a subprocess started inside the block."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _keep_run_results(target: Path, run_folder: Path) -> None:
