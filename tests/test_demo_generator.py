@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 
 from dagster_project.demo.generator import DemoSummary, generate_demo_inbox
 from dagster_project.demo.seed_tasks import count_by_source, read_seed_csv
+from dagster_project.demo.timing import LATE_REPORTS, MISSING_REPORTS, report_due_date
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.deadlines import parse_deadline
 
@@ -28,6 +29,8 @@ CODE_RE = re.compile(r"^[A-Z0-9]+-[0-9]{4}$")
 DONE = "Đã hoàn thành"
 STATUSES = {"Chưa triển khai", "Đang thực hiện", DONE}
 SEED_COUNTS = {"001": 34, "003": 248, "004": 171}
+# The reports the demo leaves out, as (agency_id, "YYYY-MM").
+MISSING = {(agency, f"{month:%Y-%m}") for agency, month in MISSING_REPORTS}
 
 
 @dataclass(frozen=True)
@@ -209,12 +212,14 @@ def test_every_task_is_reported_by_its_first_lead_rolled_up(
         for task in register.values():
             if task.assigned > as_of:
                 continue
-            expected.add(task.code)
             first = directory.split(task.lead, task.assigned)[0].agency_id
             assert first is not None, task.code
             owner = (
                 "VPTW" if directory.get(first).kind == "group" else directory.current(first, as_of)
             )
+            if (owner, month) in MISSING:
+                continue  # the body never sent that month's report
+            expected.add(task.code)
             assert reporter.get(task.code) == owner, (month, task.code)
         assert set(reporter) == expected, month
 
@@ -235,12 +240,40 @@ def test_generation_is_byte_for_byte_deterministic(
             for p in sorted(root.rglob("*.xlsx"))
         }
 
-    # The register, 1,498 reports, then CSDL, indicator, budget and public-service files.
-    assert second.files_written == summary.files_written == 1 + 1498 + 6 + 3 + 6 + 12 + 2
+    def mtimes(root: Path) -> dict[str, float]:
+        return {str(p.relative_to(root)): p.stat().st_mtime for p in sorted(root.rglob("*.xlsx"))}
+
+    # The register, 1,498 reports less the one never sent, then CSDL, indicator, budget and
+    # public-service files.
+    assert second.files_written == summary.files_written == 1 + 1497 + 6 + 3 + 6 + 12 + 2
     assert digests(first) == digests(tmp_path / "inbox")
+    assert mtimes(first) == mtimes(tmp_path / "inbox")
 
 
-def test_every_reporting_body_reports_every_month(
+def test_reports_arrive_before_the_25th_except_the_named_late_ones(
+    generated: tuple[Path, DemoSummary],
+) -> None:
+    inbox, _ = generated
+    vietnam = timezone(timedelta(hours=7))
+    late = {}
+    for path in (inbox / "reports").glob("*/BC_*.xlsx"):
+        agency, tag = path.stem[3:].rsplit("_", 1)
+        month = date(int(tag[:4]), int(tag[5:]), 1)
+        arrived = datetime.fromtimestamp(path.stat().st_mtime, vietnam)
+        assert arrived.date() > as_of_date_of(month), path.name  # after its figures' cut-off
+        if arrived.date() >= report_due_date(month):
+            late[(agency, month)] = (arrived.date() - report_due_date(month)).days
+    assert late == LATE_REPORTS
+    assert datetime.fromtimestamp(
+        (inbox / "register" / "DanhMucNhiemVu_29-06-2026.xlsx").stat().st_mtime, vietnam
+    ).date() == date(2026, 6, 30)
+
+
+def as_of_date_of(month: date) -> date:
+    return month.replace(day=28 if month.month == 2 else 29)
+
+
+def test_every_reporting_body_reports_every_month_but_the_missing_one(
     generated: tuple[Path, DemoSummary], directory: AgencyDirectory
 ) -> None:
     inbox, summary = generated
@@ -248,13 +281,14 @@ def test_every_reporting_body_reports_every_month(
     assert months[0] == "2025-01" and months[-1] == "2026-06" and len(months) == 18
     for month in months:
         bodies = directory.reporting_bodies(_month_as_of(month))
-        expected = {f"BC_{a.agency_id}_{month}.xlsx" for a in bodies}
+        expected = {f"BC_{a.agency_id}_{month}.xlsx" for a in bodies
+                    if (a.agency_id, month) not in MISSING}
         assert {p.name for p in (inbox / "reports" / month).iterdir()} == expected
     june = directory.reporting_bodies(CUTOFF)
     assert len(june) == 73
     assert summary.reports_written == sum(
         len(directory.reporting_bodies(_month_as_of(m))) for m in months
-    )
+    ) - len(MISSING)
 
 
 def test_report_title_block_follows_the_template(generated: tuple[Path, DemoSummary]) -> None:

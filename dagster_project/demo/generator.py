@@ -6,7 +6,18 @@
   (453 real tasks from the seed documents, the rest synthetic);
 * ``reports/<YYYY-MM>/BC_<agency_id>_<YYYY-MM>.xlsx`` for every month from 2025-01 to 2026-06
   and every body that had to report that month (107, then 102 after the ministry mergers of
-  1/3/2025, then 73 after the province mergers of 1/7/2025).
+  1/3/2025, then 73 after the province mergers of 1/7/2025), except one report never sent.
+
+**Submission times** (``demo.timing``): every file's modification time is set to when it
+reached the inbox. A report for month M is due before the 25th of month M+1; most bodies
+send it between the 8th and the 24th. Late, by design:
+
+* Cao Bằng (``P_CAO_BANG``): April 2026 (4 days late) and May 2026 (9 days late);
+* Bộ Y tế (``BYT``): May 2026 (2 days late);
+* Thanh tra Chính phủ (``TTCP``): October 2025 (6 days) and January 2026 (3 days).
+
+Missing: Viện Hàn lâm KHXH Việt Nam (``VHLKHXH``) never sends its May 2026 report (a
+mid-quarter month: the quarter's figures come from June, so no published figure moves).
 
 The files are calibrated: reading them back with the warehouse's rules gives the Standing
 Office's figures of 29/6/2026 exactly (1,937 tasks = 468 recurring + 1,469 with a deadline;
@@ -64,6 +75,7 @@ from dagster_project.demo.model import (
 from dagster_project.demo.public_services import write_feedback_demo, write_portal_demo
 from dagster_project.demo.seed_tasks import SEED_CSV, SeedTask, read_seed_csv
 from dagster_project.demo.synthesis import SlotCounts, SyntheticTask, synthesize
+from dagster_project.demo.timing import is_missing, stamp_submission_times
 from dagster_project.demo.workbooks import (
     RegisterRow,
     RegisterSheet,
@@ -459,6 +471,9 @@ def generate_demo_inbox(inbox: Path, seed: int = 57) -> DemoSummary:
     for month in reporting_months():
         for agency_id, report in monthly_reports(model, month):
             path = report_path(inbox, agency_id, month)
+            if is_missing(agency_id, month):
+                path.unlink(missing_ok=True)  # an inbox generated before keeps no stale copy
+                continue
             write_report(path, report)
             files.append(path)
     files.extend(write_csdl_demo(inbox))
@@ -466,6 +481,7 @@ def generate_demo_inbox(inbox: Path, seed: int = 57) -> DemoSummary:
     files.extend(write_budget_demo(inbox))
     files.extend(write_portal_demo(inbox))
     files.extend(write_feedback_demo(inbox))
+    stamp_submission_times(files, seed)
     return summarize(model, inbox, files)
 
 

@@ -1,8 +1,10 @@
 """The landing zone: an immutable archive of received files and their parsed rows as Parquet.
 
 Every received file is copied once into ``archive/<sha[:2]>/<sha256>/`` with a
-``receipt.json`` (who, when, what); re-ingesting the same bytes is a no-op. Parsed rows land
-as ``landing/<family>/<table>/<sha256>.parquet`` and rejected rows as
+``receipt.json`` (who, when, what); re-ingesting the same bytes is a no-op. A receipt keeps
+two times: ``received_at``, when ingestion archived the file, and ``submitted_at``, the inbox
+file's modification time then (when it arrived in the inbox), which deadlines are judged by.
+Parsed rows land as ``landing/<family>/<table>/<sha256>.parquet`` and rejected rows as
 ``landing/quarantine/<sha256>.parquet``, with the file's record and verdict in
 ``landing/submission/<sha256>.parquet``, so the warehouse can always be rebuilt from here.
 """
@@ -259,6 +261,9 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "original_path": "VARCHAR",
         "size_bytes": "BIGINT",
         "received_at": "TIMESTAMP",
+        # The inbox file's modification time when ingested (UTC): when it arrived. Null in
+        # files landed before it was recorded.
+        "submitted_at": "TIMESTAMP",
         "source": "VARCHAR",
         "family": "VARCHAR",
         "reporting_agency_id": "VARCHAR",
@@ -301,11 +306,29 @@ class Receipt:
     received_at: str
     source: str | None
     metadata: dict[str, Any]
+    # Receipts written before submission times were kept have none.
+    submitted_at: str | None = None
 
     @property
     def received_at_dt(self) -> datetime:
         """``received_at`` as a naive UTC datetime (Parquet TIMESTAMP)."""
         return datetime.fromisoformat(self.received_at).replace(tzinfo=None)
+
+    @property
+    def submitted_at_dt(self) -> datetime | None:
+        """``submitted_at`` as a naive UTC datetime, or None when it was not recorded."""
+        if self.submitted_at is None:
+            return None
+        return datetime.fromisoformat(self.submitted_at).astimezone(UTC).replace(tzinfo=None)
+
+
+def inbox_arrival(path: Path) -> str:
+    """When the file arrived in the inbox: its modification time, as ISO 8601 UTC.
+
+    Copying into the inbox (mail client, shared folder, ``cp -p``) sets or keeps the time
+    the office received it, while ingestion may run days later; see docs/decisions.md.
+    """
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="microseconds")
 
 
 def archive_file(home: Home, submission: ParsedSubmission) -> tuple[Receipt, bool]:
@@ -324,6 +347,7 @@ def archive_file(home: Home, submission: ParsedSubmission) -> tuple[Receipt, boo
         received_at=datetime.now(UTC).isoformat(timespec="microseconds"),
         source=submission.source,
         metadata={key: str(value) for key, value in submission.metadata.items()},
+        submitted_at=inbox_arrival(submission.path),
     )
     tmp = receipt_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(receipt.__dict__, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -393,6 +417,7 @@ def _submission_row(submission: ParsedSubmission, receipt: Receipt,
         "original_path": receipt.original_path,
         "size_bytes": receipt.size_bytes,
         "received_at": receipt.received_at_dt,
+        "submitted_at": receipt.submitted_at_dt,
         "source": submission.source,
         "family": submission.family,
         "reporting_agency_id": metadata.get("reporting_agency"),

@@ -14,6 +14,7 @@ renamed as (
         original_path,
         size_bytes,
         received_at,
+        submitted_at,
         source as source_name,
         family as source_family,
         reporting_agency_id,
