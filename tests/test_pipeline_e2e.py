@@ -179,6 +179,18 @@ def test_the_demo_release_says_it_was_approved_automatically(published_home: Pat
     assert not list((published_home / "staging").iterdir())  # promoted, nothing left over
 
 
+def test_the_release_carries_the_quality_annex(published_home: Path) -> None:
+    from dagster_project.lib.paths import Home
+    from dagster_project.lib.release import latest_release
+
+    release = latest_release(Home(published_home), "2026-Q2")
+    page = (release.path / "quality" / "index.html").read_text(encoding="utf-8")
+    assert "quality/index.html" in release.manifest["files"]
+    assert "Cao Bằng" in page and "TASK-020" in page and "dbt.fct_task.task_id.unique" in page
+    assert "2026-Q1" in page and "2025-Q4" in page  # the trend looks back two quarters
+    assert "http://" not in page and "https://" not in page
+
+
 def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:
     from dagster_project.lib.paths import DBT_PROJECT_DIR
 

@@ -348,8 +348,13 @@ def read_results(home: Home, run_id: str, period_key: str) -> dict[str, list[Rul
 
     Suites run for another period, or not at all, are absent.
     """
+    return read_results_in(gate_folder(home, run_id), period_key)
+
+
+def read_results_in(folder: Path, period_key: str) -> dict[str, list[RuleResult]]:
+    """Recorded results for a period in a folder of suite files (a run's or a release's)."""
     found = {}
-    for path in sorted(gate_folder(home, run_id).glob("*.json")):
+    for path in sorted(folder.glob("*.json")):
         payload = json.loads(path.read_text(encoding="utf-8"))
         if payload["period"]["period_key"] == period_key:
             found[payload["suite"]] = [RuleResult(**item) for item in payload["results"]]

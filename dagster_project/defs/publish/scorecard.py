@@ -24,6 +24,7 @@ from dagster_project.lib.audit import Audit, read_audit
 from dagster_project.lib.gate import GateVerdict, gate_folder, read_verdict
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
+from dagster_project.lib.quality_annex import rule_history, write_quality_annex
 from dagster_project.lib.release import ReleaseInputs, publish_release
 from dagster_project.lib.review import ReviewLog, read_log, verify_log
 from dagster_project.lib.scorecard import write_scorecard
@@ -69,6 +70,17 @@ def promote_staging(home: Home, run_id: str) -> bool:
     os.replace(staged, home.warehouse)
     shutil.rmtree(staged.parent, ignore_errors=True)
     return True
+
+
+def write_annex(home: Home, run_id: str, warehouse: Path, period_key: str,
+                verdict: GateVerdict, reviews: ReviewLog) -> Path:
+    """The quality annex of the audit being published, under the run's folder."""
+    folder = home.runs / run_id / "quality"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return write_quality_annex(
+            con, period_key, list(verdict.results),
+            rule_history(home, warehouse, period_key), reviews, folder,
+            datetime.now(VIETNAM_TIME))
 
 
 def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict,
@@ -124,10 +136,12 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
                    for r in verdict.waived],
     }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     target = publish_folder(home, period_key, build)
+    annex = write_annex(home, run_id, warehouse, period_key, verdict, reviews)
     release = publish_release(home, warehouse, ReleaseInputs(
         period_key=period_key, scorecard_dir=target, gate_dir=gate_folder(home, run_id),
         run_id=run_id, published_at=datetime.now(VIETNAM_TIME),
-        notes=_release_notes(reviews, audit, verdict, not verify_log(home, period_key))))
+        notes=_release_notes(reviews, audit, verdict, not verify_log(home, period_key)),
+        folders={"quality": annex.parent}))
     promoted = promote_staging(home, run_id)
     context.log.info(f"Published {period_key}: release v{release.version}: {release.path} "
                      f"({release.manifest['changes_summary']})")
