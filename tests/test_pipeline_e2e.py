@@ -223,3 +223,17 @@ def test_group_assignments_count_for_every_member(published_home: Path) -> None:
     provinces = {agency: n for agency, n in reached.items() if agency.startswith("P_")}
     assert len(provinces) == 34 and set(provinces.values()) == {group_led}
     assert reached["GRP_DIA_PHUONG"] == group_led  # the group keeps its own row
+
+
+def test_the_release_carries_gx_data_docs_that_open_offline(published_home: Path) -> None:
+    from dagster_project.lib.paths import Home
+    from dagster_project.lib.release import latest_release
+
+    site = latest_release(Home(published_home), "2026-Q2").path / "data_docs"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "task_completion_evidence" in index and "agency_reporting_status" in index
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 80  # a validation page and a suite page per suite
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert 'src="http' not in text and 'href="https://cdn' not in text, page

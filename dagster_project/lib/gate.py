@@ -28,6 +28,7 @@ from dagster_project.lib.paths import EXPECTATIONS_DIR, Home
 PERIOD_KEY = re.compile(r"^(\d{4})-Q([1-4])$")
 SEVERITIES = {"blocking", "warning"}
 DBT_SUITE = "dbt_tests"  # the dbt data tests' results, recorded beside the GX suites
+GX_RESULTS = "gx"  # sub-folder of a run's gate folder with GX's own validation results
 
 
 @dataclass(frozen=True)
@@ -310,13 +311,16 @@ def _with_detail(results: list[RuleResult], suite: Suite, detail: pd.DataFrame
     return results
 
 
-def run_suite(warehouse: Path, suite: Suite, period_key: str | None) -> tuple[Period,
-                                                                             list[RuleResult]]:
-    """Pull the suite's batch for the period from the warehouse and validate it."""
+def run_suite(warehouse: Path, suite: Suite, period_key: str | None,
+              raw: list[dict[str, Any]] | None = None) -> tuple[Period, list[RuleResult]]:
+    """Pull the suite's batch for the period from the warehouse and validate it.
+
+    ``raw``, if given, receives GX's own validation result (for Data Docs).
+    """
     with duckdb.connect(str(warehouse), read_only=True) as con:
         period = resolve_period(con, period_key)
         frame = con.execute(suite.query.format(**period.sql_params())).fetchdf()
-        results = validate_suite(suite, frame)
+        results = validate_suite(suite, frame, raw=raw)
         if suite.detail_query and any(not r.passed and not r.failing_by_agency
                                       for r in results):
             detail = con.execute(suite.detail_query.format(**period.sql_params())).fetchdf()
@@ -341,6 +345,22 @@ def write_results(home: Home, run_id: str, suite: Suite | str, period: Period,
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str),
                     encoding="utf-8")
     return path
+
+
+def write_gx_result(home: Home, run_id: str, suite: Suite, raw: dict[str, Any]) -> Path:
+    """Keep GX's own validation result of a suite, from which Data Docs are built."""
+    folder = gate_folder(home, run_id) / GX_RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{suite.name}.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+def read_gx_results(home: Home, run_id: str) -> list[dict[str, Any]]:
+    """GX's validation results recorded by a run's checks."""
+    folder = gate_folder(home, run_id) / GX_RESULTS
+    return [json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(folder.glob("*.json"))]
 
 
 def read_results(home: Home, run_id: str, period_key: str) -> dict[str, list[RuleResult]]:

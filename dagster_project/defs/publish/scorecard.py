@@ -21,7 +21,8 @@ from dagster_project.defs.partitions import QUARTERS
 from dagster_project.defs.publish.release_gate import RELEASE_GATE
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.audit import Audit, read_audit
-from dagster_project.lib.gate import GateVerdict, gate_folder, read_verdict
+from dagster_project.lib.data_docs import write_data_docs
+from dagster_project.lib.gate import GateVerdict, gate_folder, read_gx_results, read_verdict
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.quality_annex import rule_history, write_quality_annex
@@ -83,6 +84,14 @@ def write_annex(home: Home, run_id: str, warehouse: Path, period_key: str,
             datetime.now(VIETNAM_TIME))
 
 
+def write_docs(home: Home, run_id: str) -> Path:
+    """GX Data Docs of the run's suites, openable offline from the release folder."""
+    folder = home.runs / run_id / "data_docs"
+    shutil.rmtree(folder, ignore_errors=True)
+    write_data_docs(read_gx_results(home, run_id), folder)
+    return folder
+
+
 def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict,
                    log_intact: bool) -> dict[str, Any]:
     """What the manifest records of the review: approval, waivers, the log's integrity."""
@@ -141,7 +150,7 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
         period_key=period_key, scorecard_dir=target, gate_dir=gate_folder(home, run_id),
         run_id=run_id, published_at=datetime.now(VIETNAM_TIME),
         notes=_release_notes(reviews, audit, verdict, not verify_log(home, period_key)),
-        folders={"quality": annex.parent}))
+        folders={"quality": annex.parent, "data_docs": write_docs(home, run_id)}))
     promoted = promote_staging(home, run_id)
     context.log.info(f"Published {period_key}: release v{release.version}: {release.path} "
                      f"({release.manifest['changes_summary']})")

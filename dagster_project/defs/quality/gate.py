@@ -22,7 +22,13 @@ from dagster import (
 
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.gate import Suite, load_catalogue, run_suite, write_results
+from dagster_project.lib.gate import (
+    Suite,
+    load_catalogue,
+    run_suite,
+    write_gx_result,
+    write_results,
+)
 from dagster_project.lib.review import read_log
 
 
@@ -43,8 +49,11 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         home = nq57.home_dir()
         # The run's partition is the quarter being published; without one, the latest.
         period_key = context.run.tags.get(PARTITION_TAG)
-        period, results = run_suite(home.run_warehouse(context.run.run_id), suite, period_key)
+        raw: list[dict] = []
+        period, results = run_suite(home.run_warehouse(context.run.run_id), suite, period_key,
+                                    raw=raw)
         write_results(home, context.run.run_id, suite, period, results)
+        write_gx_result(home, context.run.run_id, suite, raw[0])
         # A blocking rule a reviewer waived for the period fails as a warning: it is shown,
         # and the waiver with it, but does not stop the scorecard.
         waivers = read_log(home, period.period_key).waivers
