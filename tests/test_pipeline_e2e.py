@@ -165,6 +165,9 @@ def test_corrupted_resubmission_blocks_publication(
     assert notes["approval"]["by"] == "Lê Văn C" and notes["auto_approved"] is False
     assert notes["review_log_intact"] is True
     assert verify_release(releases / "v1") == []
+    page = (latest.path / "scorecard" / "index.html").read_text(encoding="utf-8")
+    assert "Lê Văn C phê duyệt công bố" in page
+    assert "TASK-020" in page and "Bộ KH&amp;CN gửi bổ sung minh chứng" in page
     # Only now is the audited build the working warehouse.
     assert _bkhcn_june_files(home / "warehouse.duckdb")[-1] == (corrupted.name, True, False)
 

@@ -583,7 +583,8 @@ def _environment() -> jinja2.Environment:
 
 
 def render_scorecard(
-    data: ScorecardData, *, generated_at: datetime, release_note: str | None = None
+    data: ScorecardData, *, generated_at: datetime, release_note: str | None = None,
+    review_notes: Sequence[str] = (),
 ) -> str:
     """Render the scorecard as one self-contained HTML page (inline CSS, no script).
 
@@ -591,6 +592,7 @@ def render_scorecard(
         data: What :func:`load_scorecard` returned.
         generated_at: When the page was produced (shown in the header).
         release_note: Optional line shown under the header, e.g. the release id.
+        review_notes: Footnotes from the publication gate (approval, waivers, warnings).
 
     Returns:
         The HTML document.
@@ -606,6 +608,7 @@ def render_scorecard(
         generated_at_text=fmt_datetime(generated_at),
         generated_at_iso=generated_at.isoformat(timespec="seconds"),
         release_note=release_note,
+        review_notes=list(review_notes),
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         missing=MISSING,
@@ -619,6 +622,7 @@ def write_scorecard(
     *,
     generated_at: datetime,
     release_note: str | None = None,
+    review_notes: Sequence[str] = (),
 ) -> Path:
     """Load, render and write ``out_dir/index.html`` (UTF-8), replacing it atomically.
 
@@ -628,12 +632,14 @@ def write_scorecard(
         out_dir: The folder to write to (created if missing).
         generated_at: When the page was produced.
         release_note: Optional line shown under the header.
+        review_notes: Footnotes from the publication gate.
 
     Returns:
         The path of the written file.
     """
     html = render_scorecard(
-        load_scorecard(con, period_key), generated_at=generated_at, release_note=release_note
+        load_scorecard(con, period_key), generated_at=generated_at, release_note=release_note,
+        review_notes=review_notes,
     )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

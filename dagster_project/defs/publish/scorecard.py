@@ -29,6 +29,7 @@ from dagster_project.lib.quality_annex import rule_history, write_quality_annex
 from dagster_project.lib.release import ReleaseInputs, publish_release
 from dagster_project.lib.review import ReviewLog, read_log, verify_log
 from dagster_project.lib.scorecard import write_scorecard
+from dagster_project.lib.vnformat import fmt_datetime
 
 
 def describe_audit(audit: Audit | None, verdict: GateVerdict | None) -> str:
@@ -71,6 +72,30 @@ def promote_staging(home: Home, run_id: str) -> bool:
     os.replace(staged, home.warehouse)
     shutil.rmtree(staged.parent, ignore_errors=True)
     return True
+
+
+def _when(text: str) -> str:
+    return fmt_datetime(datetime.fromisoformat(text).astimezone(VIETNAM_TIME))
+
+
+def review_notes(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> list[str]:
+    """The scorecard's footnotes from the gate: who approved, what was waived and why."""
+    notes = []
+    if audit.approval is not None:
+        notes.append(f"Số liệu kỳ này được {audit.approval['by']} phê duyệt công bố lúc "
+                     f"{_when(audit.approval['at'])}.")
+    elif audit.auto_approved:
+        notes.append("Số liệu kỳ này được phê duyệt tự động (chế độ trình diễn), không qua "
+                     "người kiểm duyệt.")
+    for result in verdict.waived:
+        waiver = reviews.waivers[result.rule_id]
+        notes.append(f"Quy tắc {result.rule_id} ({result.message_vi.rstrip('.')}) không đạt "
+                     f"nhưng được {waiver['by']} cho phép công bố lúc {_when(waiver['at'])}, "
+                     f"lý do: {waiver['reason']}")
+    if verdict.warnings:
+        notes.append(f"{len(verdict.warnings)} quy tắc cảnh báo không đạt: "
+                     f"{', '.join(r.rule_id for r in verdict.warnings)}.")
+    return notes
 
 
 def write_annex(home: Home, run_id: str, warehouse: Path, period_key: str,
@@ -136,7 +161,8 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        page = write_scorecard(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME))
+        page = write_scorecard(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME),
+                               review_notes=review_notes(audit, verdict, reviews))
     (build / "gate.json").write_text(json.dumps({
         "period": period_key,
         "run_id": run_id,
