@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,15 @@ import jinja2
 
 from dagster_project.lib.gate import RuleResult, load_areas
 from dagster_project.lib.paths import Home
+from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.review import ReviewLog
+from dagster_project.lib.templates import environment
 from dagster_project.lib.vnformat import (
     MISSING,
     fmt_date,
     fmt_datetime,
     fmt_int,
     fmt_number,
-    fmt_pct,
     fmt_period,
     parse_period,
     vi_sort_key,
@@ -42,10 +43,8 @@ from dagster_project.lib.vnformat import (
 
 __all__ = ["STATUSES", "write_quality_annex"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "reports" / "templates"
 TEMPLATE_NAME = "quality_annex.html.j2"
 OUTPUT_FILENAME = "index.html"
-VIETNAM = timezone(timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -331,7 +330,7 @@ def _when(text: str | None) -> str:
     except ValueError:
         return text
     if moment.tzinfo is not None:
-        moment = moment.astimezone(VIETNAM)
+        moment = moment.astimezone(VIETNAM_TIME)
     return fmt_datetime(moment)
 
 
@@ -356,24 +355,13 @@ def local_time(value: datetime | None) -> str:
     """A naive UTC timestamp from the warehouse, in Vietnam time: ``15/7/2026 13:14``."""
     if value is None:
         return MISSING
-    moment = value.replace(tzinfo=UTC).astimezone(VIETNAM)
+    moment = value.replace(tzinfo=UTC).astimezone(VIETNAM_TIME)
     return f"{fmt_date(moment.date())} {moment:%H:%M}"
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache
 def _environment() -> jinja2.Environment:
-    """Autoescaped (agency and reviewer text is untrusted), strict about undefined names."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(fmt_int=fmt_int, fmt_pct=fmt_pct, fmt_date=fmt_date,
-                       fmt_period=fmt_period, local_time=local_time)
-    return env
+    return environment(local_time=local_time)
 
 
 def render_quality_annex(

@@ -35,9 +35,9 @@ from typing import Any
 import duckdb
 import jinja2
 
+from dagster_project.lib.templates import environment
 from dagster_project.lib.vnformat import (
     MISSING,
-    fmt_date,
     fmt_datetime,
     fmt_int,
     fmt_pct,
@@ -49,7 +49,6 @@ from dagster_project.lib.vnformat import (
     vi_sort_key,
 )
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "reports" / "templates"
 TEMPLATE_NAME = "scorecard.html.j2"
 OUTPUT_FILENAME = "index.html"
 
@@ -561,25 +560,9 @@ def _bar_width(ratio: float | None) -> str:
     return f"{max(0.0, min(1.0, ratio or 0.0)) * 100:.2f}%"
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache
 def _environment() -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped (agency text is untrusted), strict undefined."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        fmt_int=fmt_int,
-        fmt_pct=fmt_pct,
-        fmt_date=fmt_date,
-        fmt_period=fmt_period,
-        bar_width=_bar_width,
-    )
-    return env
+    return environment(bar_width=_bar_width)
 
 
 def render_scorecard(
