@@ -278,7 +278,12 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
     for message in _step_failures(result):
         _say(f"  step failed: {message}")
     audit = read_audit(home, result.run_id)
-    reason = audit.reason() if audit else "see the failed checks above"
+    if audit is None:
+        reason = "see the failed checks above / xem các kiểm tra không đạt ở trên"
+    elif audit.publishable:
+        reason = "the publication step failed (above) / bước công bố bị lỗi (xem trên)"
+    else:
+        reason = audit.reason()
     _say(f"NOT published / KHÔNG công bố {period}: {reason}")
     return EXIT_FAILED
 
