@@ -44,7 +44,7 @@ def test_asset_graph_snapshot() -> None:
         "marts/fct_feedback_item", "marts/agg_feedback_handling",
         "staging/stg_ingest__submissions", "staging/stg_ingest__problems",
         "intermediate/int_submissions_current",
-        "marts/fct_submission", "marts/fct_submission_problem",
+        "marts/fct_submission", "marts/fct_submission_problem", "marts/agg_agency_reporting",
         "reference/agencies", "reference/agency_aliases",
         "reference/communes", "reference/provinces", "staging/stg_reference__communes",
         "staging/stg_reference__provinces", "marts/dim_commune",
