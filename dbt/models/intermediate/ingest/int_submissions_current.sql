@@ -52,6 +52,7 @@ final as (
         original_path,
         size_bytes,
         received_at,
+        submitted_at,
         source_name,
         source_family,
         reporting_agency_id,

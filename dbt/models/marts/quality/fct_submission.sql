@@ -12,29 +12,16 @@ submissions as (
 
 ),
 
-submitted as (
-
-    select
-        file_sha256,
-        submitted_at
-
-    from {{ ref('stg_ingest__submissions') }}
-
-),
-
 with_deadline as (
 
     select
         submissions.*,
-        submitted.submitted_at,
         case
             when submissions.source_name = 'progress_report'
                 then cast({{ dbt.dateadd('day', 24, next_month) }} as date)
         end as due_date
 
     from submissions
-    left join submitted
-        on submissions.file_sha256 = submitted.file_sha256
 
 ),
 
