@@ -95,14 +95,12 @@ def complete_budget_submission(submission: ParsedSubmission,
     if columns is None:
         return submission
     known = commune_codes() if known_communes is None else known_communes
-    kept: list[dict[str, Any]] = []
-    for row in submission.rows:
+
+    def check(row: dict[str, Any]) -> list[Problem]:
         problems = _negative_amounts(submission, row, columns)
         if submission.table == "budget_disbursement":
             problems += _unknown_commune(submission, row, known)
-        if problems:
-            submission.problems.extend(problems)
-        else:
-            kept.append(row)
-    submission.rows = kept
+        return problems
+
+    submission.quarantine_rows(check)
     return submission

@@ -95,15 +95,13 @@ def complete_public_service_submission(submission: ParsedSubmission) -> ParsedSu
     """
     if submission.table != "public_service":
         return submission
-    kept: list[dict[str, Any]] = []
-    for row in submission.rows:
+
+    def check(row: dict[str, Any]) -> list[Problem]:
         problems = _negative(submission, row)
         if not problems:
             for rate in RATES:
                 problems += _pair(submission, row, rate)
-        if problems:
-            submission.problems.extend(problems)
-        else:
-            kept.append(row)
-    submission.rows = kept
+        return problems
+
+    submission.quarantine_rows(check)
     return submission

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -119,6 +119,21 @@ class ParsedSubmission:
         return Problem(self.path.name, sheet, row.get("row_number"), label,
                        None if value is None else str(value), rule, message_vi, message_en,
                        severity)
+
+    def quarantine_rows(self, check: Callable[[dict[str, Any]], list[Problem]]) -> None:
+        """Remove every row for which ``check`` finds problems, recording those problems.
+
+        Completion steps use it for rules the contract cannot state (a negative amount, a
+        numerator above its base), so such rows are quarantined like a contract problem.
+        """
+        kept: list[dict[str, Any]] = []
+        for row in self.rows:
+            problems = check(row)
+            if problems:
+                self.problems.extend(problems)
+            else:
+                kept.append(row)
+        self.rows = kept
 
     @property
     def rows_quarantined(self) -> int:
