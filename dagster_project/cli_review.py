@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from dagster_project.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from dagster_project.console import say as _say
 from dagster_project.lib.audit import approval_for, read_build
-from dagster_project.lib.gate import RuleResult
+from dagster_project.lib.gate import RuleResult, read_results_in
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.review import (
@@ -28,11 +27,8 @@ def latest_audit(home: Home, period_key: str) -> tuple[str, list[RuleResult]] | 
     """The most recent run that recorded gate results for the period, with its results."""
     runs: list[tuple[float, str, list[RuleResult]]] = []
     for folder in home.runs.glob("*/gate"):
-        results: list[RuleResult] = []
-        for path in sorted(folder.glob("*.json")):
-            payload = json.loads(path.read_text(encoding="utf-8"))
-            if payload["period"]["period_key"] == period_key:
-                results += [RuleResult(**item) for item in payload["results"]]
+        results = [result for suite in read_results_in(folder, period_key).values()
+                   for result in suite]
         if results:
             runs.append((folder.stat().st_mtime, folder.parent.name, results))
     if not runs:

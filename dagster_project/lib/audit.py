@@ -24,8 +24,8 @@ from dagster_project.lib.gate import GateVerdict, read_verdict
 from dagster_project.lib.paths import Home
 from dagster_project.lib.review import ReviewLog, read_log
 
-__all__ = ["Audit", "Build", "approval_for", "judge", "latest_build", "mart_fingerprints",
-           "read_audit", "read_build", "record_build"]
+__all__ = ["Audit", "Build", "approval_for", "judge", "mart_fingerprints", "read_audit",
+           "read_build", "record_build"]
 
 BUILD = "build.json"
 AUDIT = "audit.json"
@@ -72,17 +72,6 @@ def read_build(home: Home, run_id: str) -> Build | None:
     """The run's recorded build, if it built one."""
     path = home.runs / run_id / BUILD
     return Build(**json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
-
-
-def latest_build(home: Home, period_key: str) -> Build | None:
-    """The newest build whose checks recorded results for the period: what reviewers see."""
-    candidates = []
-    for path in home.runs.glob(f"*/{BUILD}"):
-        gate = path.parent / "gate"
-        if any(json.loads(p.read_text(encoding="utf-8"))["period"]["period_key"] == period_key
-               for p in gate.glob("*.json")):
-            candidates.append((path.stat().st_mtime, path.parent.name))
-    return read_build(home, max(candidates)[1]) if candidates else None
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,14 @@ def _failing_rows(rule: Rule, frame: pd.DataFrame, result: dict[str, Any],
     return frame.iloc[0:0]
 
 
+def _count_by_agency(rows: pd.DataFrame, agency_column: str | None) -> dict[str, int]:
+    """How many of the rows belong to each agency (``?`` where the row names none)."""
+    if not agency_column or agency_column not in rows:
+        return {}
+    counts = rows[agency_column].fillna("?").value_counts()
+    return {str(agency): int(count) for agency, count in counts.items()}
+
+
 def _json_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
     return json.loads(rows.head(FAILING_ROWS_KEPT).to_json(
         orient="records", date_format="iso", force_ascii=False))
@@ -285,9 +293,7 @@ def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None,
         detail = dict(expectation_result.result or {})
         passed = bool(expectation_result.success)
         rows = _failing_rows(rule, frame, detail, passed)
-        by_agency = ({str(key): int(value) for key, value in
-                      rows[suite.agency_column].fillna("?").value_counts().items()}
-                     if suite.agency_column and suite.agency_column in rows else {})
+        by_agency = _count_by_agency(rows, suite.agency_column)
         results.append(RuleResult(
             rule_id=rule.id, check_name=rule.check_name, suite=suite.name, asset=suite.asset,
             severity=rule.severity, passed=passed,
@@ -301,9 +307,7 @@ def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None,
 def _with_detail(results: list[RuleResult], suite: Suite, detail: pd.DataFrame
                  ) -> list[RuleResult]:
     """Give failed rules that could not name agencies the suite's detail rows instead."""
-    by_agency = ({str(key): int(value) for key, value in
-                  detail[suite.agency_column].fillna("?").value_counts().items()}
-                 if suite.agency_column and suite.agency_column in detail else {})
+    by_agency = _count_by_agency(detail, suite.agency_column)
     for result in results:
         if not result.passed and not result.failing_by_agency:
             result.failing_rows = _json_rows(detail)
