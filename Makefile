@@ -1,11 +1,12 @@
 # One command per workflow. `make demo` and `make test` work on a fresh machine with only
-# Python >= 3.11 and pip: they create .venv and install what they need.
+# Python >= 3.11 and pip: they create .venv and install what they need, and on Debian the system
+# packages too (scripts/system-deps, through apt-get: root or sudo).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test lint bench dev clean install install-test
+.PHONY: demo test lint bench dev clean install install-test system-render system-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
@@ -23,12 +24,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Debian packages beyond Python: WeasyPrint's Pango/HarfBuzz/fontconfig for the PDF, and for the
+# tests Chromium and poppler-utils. Quiet and instant when they are all there.
+system-render:
+	@scripts/system-deps render
+system-test:
+	@scripts/system-deps test
+
 ## demo: generate the demo inbox and run the whole pipeline for 2026-Q2
-demo: install
+demo: system-render install
 	NQ57_HOME=$(HOME_DIR) $(BIN)/nq57 demo
 
 ## test: run the test suite (includes an end-to-end run on generated demo data)
-test: install-test
+test: system-test install-test
 	$(BIN)/pytest
 
 ## lint: ruff on Python, sqlfluff on the dbt models
