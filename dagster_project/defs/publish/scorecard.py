@@ -27,8 +27,9 @@ from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.quality_annex import rule_history, write_quality_annex
 from dagster_project.lib.release import ReleaseInputs, publish_release
+from dagster_project.lib.report.build import GateSummary
+from dagster_project.lib.report.publish import gate_notes, write_report
 from dagster_project.lib.review import ReviewLog, read_log, verify_log
-from dagster_project.lib.scorecard import write_scorecard
 from dagster_project.lib.vnformat import fmt_datetime
 
 
@@ -78,24 +79,28 @@ def _when(text: str) -> str:
     return fmt_datetime(datetime.fromisoformat(text).astimezone(VIETNAM_TIME))
 
 
-def review_notes(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> list[str]:
-    """The scorecard's footnotes from the gate: who approved, what was waived and why."""
-    notes = []
-    if audit.approval is not None:
-        notes.append(f"Số liệu kỳ này được {audit.approval['by']} phê duyệt công bố lúc "
-                     f"{_when(audit.approval['at'])}.")
-    elif audit.auto_approved:
-        notes.append("Số liệu kỳ này được phê duyệt tự động (chế độ trình diễn), không qua "
-                     "người kiểm duyệt.")
-    for result in verdict.waived:
-        waiver = reviews.waivers[result.rule_id]
-        notes.append(f"Quy tắc {result.rule_id} ({result.message_vi.rstrip('.')}) không đạt "
-                     f"nhưng được {waiver['by']} cho phép công bố lúc {_when(waiver['at'])}, "
-                     f"lý do: {waiver['reason']}")
-    if verdict.warnings:
-        notes.append(f"{len(verdict.warnings)} quy tắc cảnh báo không đạt: "
-                     f"{', '.join(r.rule_id for r in verdict.warnings)}.")
-    return notes
+def review_notes(audit: Audit, verdict: GateVerdict,
+                 reviews: ReviewLog) -> dict[str, list[str]]:
+    """The scorecard's footnotes from the gate, by language: approval, waivers, warnings."""
+    return gate_notes(
+        audit.approval, audit.auto_approved,
+        [(r.rule_id, {"vi": r.message_vi, "en": r.message_en}, reviews.waivers[r.rule_id])
+         for r in verdict.waived],
+        [r.rule_id for r in verdict.warnings], _when)
+
+
+def gate_summary(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> GateSummary:
+    """What the scorecard says of the gate: rules checked, footnotes, failing rows by body."""
+    failing: dict[str, int] = {}
+    for result in verdict.results:
+        if not result.passed:
+            for agency_id, rows in result.failing_by_agency.items():
+                failing[agency_id] = failing.get(agency_id, 0) + rows
+    return GateSummary(rules_checked=len(verdict.results),
+                       warnings=tuple(r.rule_id for r in verdict.warnings),
+                       waived=tuple(r.rule_id for r in verdict.waived),
+                       notes=review_notes(audit, verdict, reviews),
+                       failing_by_agency=failing, annex_href="../quality/index.html")
 
 
 def write_annex(home: Home, run_id: str, warehouse: Path, period_key: str,
@@ -136,7 +141,7 @@ def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict,
     partitions_def=QUARTERS,
     deps=[RELEASE_GATE],
     group_name="publish",
-    kinds={"html"},
+    kinds={"html", "pdf", "xlsx"},
 )
 def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> MaterializeResult:
     """The Vietnamese quarterly scorecard, published as an immutable release.
@@ -161,8 +166,8 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     shutil.rmtree(build, ignore_errors=True)
     build.mkdir(parents=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        page = write_scorecard(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME),
-                               review_notes=review_notes(audit, verdict, reviews))
+        written = write_report(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME),
+                               gate=gate_summary(audit, verdict, reviews))
     (build / "gate.json").write_text(json.dumps({
         "period": period_key,
         "run_id": run_id,
@@ -181,7 +186,9 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     context.log.info(f"Published {period_key}: release v{release.version}: {release.path} "
                      f"({release.manifest['changes_summary']})")
     return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(target / page.name)),
+        "path": MetadataValue.path(str(target / written.files["vi"].index.name)),
+        "pdf": MetadataValue.path(str(target / written.files["vi"].pdf.name)),
+        "xlsx": MetadataValue.path(str(target / written.files["vi"].xlsx.name)),
         "release": MetadataValue.path(str(release.path)),
         "release_version": release.version,
         "changes": release.manifest["changes_summary"],

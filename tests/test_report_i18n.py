@@ -1,0 +1,62 @@
+"""The English edition: every Vietnamese string of the scorecard has an English entry."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from dagster_project.lib.paths import REPO_ROOT
+from dagster_project.lib.report.i18n import MissingTranslation, Translator, english_catalogue
+from dagster_project.lib.templates import TEMPLATES_DIR, environment
+
+REPORT_CODE = REPO_ROOT / "dagster_project" / "lib" / "report"
+FIELD = re.compile(r"\{\w+\}")
+
+
+def _code_strings() -> set[str]:
+    """Literal first arguments of ``_(...)`` and ``c._(...)`` calls in the report code."""
+    found = set()
+    for path in REPORT_CODE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if (name == "_" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                found.add(node.args[0].value)
+    return found
+
+
+def _template_strings() -> set[str]:
+    env = environment()
+    env.add_extension("jinja2.ext.i18n")
+    found = set()
+    for path in (TEMPLATES_DIR / "scorecard").glob("*.j2"):
+        for _line, _function, message in env.extract_translations(path.read_text("utf-8")):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_string_of_code_and_templates_has_an_english_entry() -> None:
+    strings = _code_strings() | _template_strings()
+    assert len(strings) > 150
+    missing = sorted(s for s in strings if s not in english_catalogue())
+    assert missing == []
+
+
+@pytest.mark.parametrize(("vietnamese", "english"), sorted(english_catalogue().items()))
+def test_translations_keep_every_field(vietnamese: str, english: str) -> None:
+    assert sorted(FIELD.findall(vietnamese)) == sorted(FIELD.findall(english))
+
+
+def test_an_unknown_string_fails_the_english_edition_only() -> None:
+    assert Translator("vi")("Chuỗi mới {n}", n=1) == "Chuỗi mới 1"
+    with pytest.raises(MissingTranslation, match="Chuỗi mới"):
+        Translator("en")("Chuỗi mới {n}", n=1)
+    assert Translator("en")("Xếp hạng: {group}", group="Provinces") == "Ranking: Provinces"
+
+
+def test_the_catalogue_has_no_stale_entries() -> None:
+    used = _code_strings() | _template_strings()
+    assert sorted(set(english_catalogue()) - used) == []
