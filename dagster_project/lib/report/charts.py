@@ -306,9 +306,8 @@ def tile_map(tiles: Sequence[Tile], *, title: str, legend: Mapping[str, str]) ->
     return _render(chart)
 
 
-def _tile_layers(rows: list[dict[str, Any]]) -> list[alt.Chart]:
-    """The squares (solid, or dashed when missing) and their three lines of text."""
-    base = alt.Chart(alt.Data(values=rows))
+def _squares(base: alt.Chart) -> list[alt.Chart]:
+    """Filled squares at x..x2, y..y2: solid outline, or dashed where ``missing`` is true."""
     xy = {
         "x": alt.X("x:Q", scale=None, axis=None),
         "x2": alt.X2("x2:Q"),
@@ -322,7 +321,13 @@ def _tile_layers(rows: list[dict[str, Any]]) -> list[alt.Chart]:
     missing = base.transform_filter("datum.missing").mark_rect(
         stroke=_OUTLINE_COLOUR, strokeWidth=1, strokeDash=list(_MISSING_DASH)
     )
-    layers: list[alt.Chart] = [present.encode(**xy), missing.encode(**xy)]
+    return [present.encode(**xy), missing.encode(**xy)]
+
+
+def _tile_layers(rows: list[dict[str, Any]]) -> list[alt.Chart]:
+    """The squares (solid, or dashed when missing) and their three lines of text."""
+    base = alt.Chart(alt.Data(values=rows))
+    layers: list[alt.Chart] = _squares(base)
     limit = _TILE - 4
     for field, y_field, size, weight, line_height in (
         ("label", "y_label", 9, "bold", 10),
@@ -385,19 +390,6 @@ def _legend_layers(legend: Mapping[str, str], *, top: int) -> list[alt.Chart]:
         for i, (code, text) in enumerate(legend.items())
     ]
     base = alt.Chart(alt.Data(values=rows))
-    xy = {
-        "x": alt.X("x:Q", scale=None, axis=None),
-        "x2": alt.X2("x2:Q"),
-        "y": alt.Y("y:Q", scale=None, axis=None),
-        "y2": alt.Y2("y2:Q"),
-        "fill": alt.Fill("fill:N", scale=None, legend=None),
-    }
-    present = base.transform_filter("!datum.missing").mark_rect(
-        stroke=_OUTLINE_COLOUR, strokeWidth=0.5
-    )
-    missing = base.transform_filter("datum.missing").mark_rect(
-        stroke=_OUTLINE_COLOUR, strokeWidth=1, strokeDash=list(_MISSING_DASH)
-    )
     text = base.mark_text(
         align="left",
         baseline="middle",
@@ -409,7 +401,7 @@ def _legend_layers(legend: Mapping[str, str], *, top: int) -> list[alt.Chart]:
         y=alt.Y("ty:Q", scale=None, axis=None),
         text=alt.Text("text:N"),
     )
-    return [present.encode(**xy), missing.encode(**xy), text]
+    return [*_squares(base), text]
 
 
 def _read_tilemap() -> dict[str, _Cell]:

@@ -48,8 +48,20 @@ class MethodError(ValueError):
     """``method.yml`` is not a valid method; the message names the key at fault."""
 
 
+class _Labelled:
+    """Something of the method named in both languages (``label_vi``, ``label_en``)."""
+
+    __slots__ = ()
+    label_vi: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        """The name in ``lang``: what the report prints."""
+        return self.label_vi if lang == "vi" else self.label_en
+
+
 @dataclass(frozen=True, slots=True)
-class PeerGroup:
+class PeerGroup(_Labelled):
     """Bodies ranked against each other (``dim_agency.kind`` values)."""
 
     group_id: str
@@ -57,13 +69,10 @@ class PeerGroup:
     label_en: str
     kinds: tuple[str, ...]
 
-    def label(self, lang: str) -> str:
-        """The group's name in ``lang``."""
-        return self.label_vi if lang == "vi" else self.label_en
 
 
 @dataclass(frozen=True, slots=True)
-class Component:
+class Component(_Labelled):
     """One scored component: its measure and how that measure becomes a 0..100 score."""
 
     component_id: str
@@ -76,27 +85,19 @@ class Component:
     worst: float | None = None
     best: float | None = None
 
-    def label(self, lang: str) -> str:
-        """The component's name in ``lang``."""
-        return self.label_vi if lang == "vi" else self.label_en
-
     def description(self, lang: str) -> str:
         """How the component is measured, in ``lang``."""
         return self.description_vi if lang == "vi" else self.description_en
 
 
 @dataclass(frozen=True, slots=True)
-class Band:
+class Band(_Labelled):
     """A band of scores at or above ``minimum``: green, amber or red."""
 
     code: str
     minimum: float
     label_vi: str
     label_en: str
-
-    def label(self, lang: str) -> str:
-        """The band's words in ``lang`` (printed beside the colour)."""
-        return self.label_vi if lang == "vi" else self.label_en
 
 
 @dataclass(frozen=True, slots=True)
