@@ -31,7 +31,7 @@ system-render:
 system-test:
 	@scripts/system-deps test
 
-## demo: generate the demo inbox and run the whole pipeline for 2026-Q2
+## demo: generate the demo inbox; publish 2025-Q4, 2026-Q1 and 2026-Q2 (HTML, PDF, XLSX)
 demo: system-render install
 	NQ57_HOME=$(HOME_DIR) $(BIN)/nq57 demo
 
