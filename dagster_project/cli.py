@@ -274,6 +274,9 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
         if release is not None:
             _say(f"  release / bản công bố v{release.version}: {release.path} "
                  f"({release.manifest['changes_summary']})")
+            for output in sorted((release.path / "scorecard").glob("*.*")):
+                if output.suffix in (".html", ".pdf", ".xlsx"):
+                    _say(f"  {output}")
         return EXIT_OK
     for message in _step_failures(result):
         _say(f"  step failed: {message}")
