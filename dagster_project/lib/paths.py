@@ -8,6 +8,9 @@ deleted as one folder.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,3 +105,22 @@ class Home:
             instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
         os.environ["NQ57_HOME"] = str(self.root)
         return self
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target`` that replaces it, readable (0644), if the block ends.
+
+    Readers never see a half-written file: they get the old one or the new one. On an error
+    the temporary file is removed and ``target`` is left as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; published files are meant to be read
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -15,8 +15,6 @@ folder, so text an agency typed can never make the renderer fetch a file or an a
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from dagster_project.lib.paths import replacing
 from dagster_project.lib.report.i18n import Translator
 from dagster_project.lib.report.model import Chart, Formatter, Report, Status, Table
 from dagster_project.lib.report.xlsx import write_workbook
@@ -71,13 +70,8 @@ def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environme
 
 
 def _write_text(path: Path, text: str) -> Path:
-    """Write a file atomically (temporary file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    with replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
     return path
 
 
@@ -121,19 +115,12 @@ def _fetcher_within(root: Path) -> Any:
 
 
 def pdf_from_html(html: str, target: Path) -> Path:
-    """Render print HTML to an A4 PDF at ``target`` (atomically), fetching only its folder."""
+    """Render print HTML to an A4 PDF at ``target``, fetching nothing outside its folder."""
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(fd)
-    try:
+    with replacing(target) as temporary:
         HTML(string=html, base_url=str(target.parent),
              url_fetcher=_fetcher_within(target.parent)).write_pdf(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
     return target
 
 

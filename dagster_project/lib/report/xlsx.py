@@ -27,7 +27,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -43,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dagster_project.lib.paths import replacing
 from dagster_project.lib.report.model import Column, Formatter, Report, Status, Table
 from dagster_project.lib.vnformat import MISSING
 from dagster_project.lib.xlsx_safe import write_text
@@ -367,20 +367,12 @@ def write_workbook(report: Report, target: Path) -> Path:
         ``target``.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     _build(report).save(buffer)
     data = _normalise_zip(buffer.getvalue(), _generated_at(report))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; the workbook is meant to be read
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replacing(target) as temporary, temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
     return target
 
