@@ -102,7 +102,7 @@ def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, 
     inputs = scorecard_inputs(con, period_key, generated_at=generated_at, gate=gate,
                               method=method)
     reports = {lang: build_report(inputs, lang) for lang in LANGS}
-    files = {lang: write_scorecard_files(report, _folder(folder, lang), pdf=False)
+    files = {lang: write_scorecard_files(report, _folder(folder, lang))
              for lang, report in reports.items()}
     if pdf:
         targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf"

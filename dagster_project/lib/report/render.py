@@ -124,18 +124,15 @@ def pdf_from_html(html: str, target: Path) -> Path:
     return target
 
 
-def write_pdf(report: Report, target: Path) -> Path:
-    """Render the print edition to an A4 PDF with page numbers and embedded fonts."""
-    return pdf_from_html(render_print(report), target)
+def write_scorecard_files(report: Report, folder: Path) -> ScorecardFiles:
+    """Write one language's HTML pages and XLSX into ``folder``.
 
-
-def write_scorecard_files(report: Report, folder: Path, *, pdf: bool = True) -> ScorecardFiles:
-    """Write one language's HTML pages, PDF and XLSX into ``folder``."""
+    The PDF is rendered apart, both languages in parallel (``publish.write_report``).
+    """
     stem = file_stem(report)
     index = _write_text(folder / "index.html", render_page(report))
     pages = tuple(_write_text(folder / AGENCY_DIR / f"{page.page_id}.html",
                               render_page(report, i))
                   for i, page in enumerate(report.agencies))
-    pdf_path = write_pdf(report, folder / f"{stem}.pdf") if pdf else None
     xlsx = write_workbook(report, folder / f"{stem}.xlsx")
-    return ScorecardFiles(index, pages, pdf_path, xlsx)
+    return ScorecardFiles(index, pages, None, xlsx)
