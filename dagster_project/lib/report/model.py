@@ -18,8 +18,12 @@ from typing import Any, Literal
 from dagster_project.lib.vnformat import (
     MISSING,
     fmt_date,
+    fmt_int,
     fmt_number,
+    fmt_pct,
     fmt_period,
+    fmt_pp_change,
+    fmt_signed_int,
     parse_period,
 )
 
@@ -153,38 +157,32 @@ class Formatter:
 
     lang: Lang = "vi"
 
+    def _local(self, text: str) -> str:
+        """Vietnamese formatting as is; English with the separators swapped."""
+        return _english_separators(text) if self.lang == "en" and text != MISSING else text
+
     def number(self, value: int | float | Decimal | None, digits: int = 0) -> str:
         """A number with ``digits`` decimals (half-up)."""
-        text = fmt_number(value, digits)
-        return _english_separators(text) if self.lang == "en" and value is not None else text
+        return self._local(fmt_number(value, digits))
 
     def int(self, value: int | float | Decimal | None) -> str:
         """A whole number."""
-        return self.number(value, 0)
+        return self._local(fmt_int(value))
 
     def pct(self, ratio: float | Decimal | None, digits: int = 1) -> str:
         """A ratio (0..1) as a percentage."""
-        if ratio is None:
-            return MISSING
-        return self.number(Decimal(repr(ratio)) * 100 if isinstance(ratio, float)
-                           else Decimal(ratio) * 100, digits) + "%"
+        return self._local(fmt_pct(ratio, digits))
 
     def pp(self, delta: float | Decimal | None, digits: int = 1) -> str:
         """A change between two ratios, in percentage points, with its sign."""
-        if delta is None:
-            return MISSING
-        value = Decimal(repr(delta)) * 100 if isinstance(delta, float) else Decimal(delta) * 100
-        text = self.number(value, digits)
-        if not text.startswith("-") and text.strip("0,.") != "":
-            text = "+" + text
-        return f"{text} {'điểm %' if self.lang == 'vi' else 'pp'}"
+        text = fmt_pp_change(delta, digits)
+        if self.lang == "vi" or text == MISSING:
+            return text
+        return _english_separators(text.removesuffix(" điểm %")) + " pp"
 
     def signed_int(self, value: int | float | Decimal | None) -> str:
         """A change in a count: ``+45``, ``-3``, ``0``."""
-        if value is None:
-            return MISSING
-        text = self.int(value)
-        return text if text == "0" or text.startswith("-") else "+" + text
+        return self._local(fmt_signed_int(value))
 
     def date(self, value: date | None) -> str:
         """A date without leading zeros: ``29/6/2026``."""
