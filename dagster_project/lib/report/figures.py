@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from dagster_project.lib.quality_annex import load_agency_reporting
 from dagster_project.lib.report.method import Body, Measure
 from dagster_project.lib.vnformat import previous_period
 
@@ -229,9 +230,7 @@ def feedback_national(con: duckdb.DuckDBPyConnection, period: Period) -> Row | N
 
 def agency_reporting(con: duckdb.DuckDBPyConnection, period_key: str) -> dict[str, Row]:
     """Reporting record of each body in the quarter (timeliness, rows loaded, rejections)."""
-    rows = fetch(con, "select * from marts.agg_agency_reporting where period_key = ?",
-                 [period_key])
-    return {r["agency_id"]: r for r in rows}
+    return {r["agency_id"]: r for r in load_agency_reporting(con, period_key)}
 
 
 def indicators(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
