@@ -91,6 +91,20 @@ def _unparseable(original: str, detail_vi: str = "", detail_en: str = "") -> Val
     )
 
 
+def _calendar_year(year: int, original: str) -> int:
+    """``year`` if the calendar has it: "Quý II/0000" or a plan year of 0 names no date."""
+    if not date.min.year <= year <= date.max.year:
+        raise _unparseable(original, f" (không có năm {year})", f" (no year {year})")
+    return year
+
+
+def _day_before(day: date, original: str) -> date:
+    """The day before ``day`` for a "trước …" deadline; 1/1/0001 has none."""
+    if day == date.min:
+        raise _unparseable(original, " (ngày không tồn tại)", " (no such date)")
+    return day - timedelta(days=1)
+
+
 def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
     """Parse a deadline cell into a due date or a recurrence.
 
@@ -139,7 +153,7 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
     try:
         for start, end, day in find_dates(rest):
             before = re.search(r"\btruoc\s+(?:ngay\s+)?$", rest[:start])
-            due_dates.append(day - timedelta(days=1) if before else day)
+            due_dates.append(_day_before(day, original) if before else day)
             if before:
                 start = before.start()
             rest = rest[:start] + " " * (end - start) + rest[end:]
@@ -147,7 +161,7 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
         raise _unparseable(original, " (ngày không tồn tại)", " (no such date)") from exc
 
     for match in _HALF_YEAR.finditer(rest):
-        year = int(match["year"])
+        year = _calendar_year(int(match["year"]), original)
         due_dates.append(date(year, 6, 30) if match["half"] == "dau" else date(year, 12, 31))
         consume(match)
 
@@ -164,8 +178,9 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
                 f'Deadline "{original}" names a quarter without a year and no plan year is '
                 "known.",
             )
+        year = _calendar_year(year, original)
         if match["before"]:
-            due_dates.append(_first_day_of_quarter(year, quarter) - timedelta(days=1))
+            due_dates.append(_day_before(_first_day_of_quarter(year, quarter), original))
         else:
             due_dates.append(_last_day_of_month(year, 3 * quarter))
         consume(match)
@@ -174,8 +189,9 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
         month, year = int(match["month"]), int(match["year"])
         if not 1 <= month <= 12:
             raise _unparseable(original, f" (tháng {month} không tồn tại)", f" (no month {month})")
+        year = _calendar_year(year, original)
         if match["before"]:
-            due_dates.append(date(year, month, 1) - timedelta(days=1))
+            due_dates.append(_day_before(date(year, month, 1), original))
         else:
             due_dates.append(_last_day_of_month(year, month))
         consume(match)

@@ -10,12 +10,13 @@ Results are written to ``<home>/runs/<run_id>/gate/`` where the publish step rea
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,10 @@ import yaml
 
 from dagster_project.lib.paths import EXPECTATIONS_DIR, Home
 
-PERIOD_KEY = re.compile(r"^(\d{4})-Q([1-4])$")
+# ASCII digits only and no trailing newline ("$" would allow one): a key is also a file
+# name, a SQL literal and a join key, so "２０２６-Q2" or "2026-Q2\n" must not pass as
+# 2026-Q2. The calendar has no year 0.
+PERIOD_KEY = re.compile(r"\A(?!0000)(\d{4})-Q([1-4])\Z", re.ASCII)
 SEVERITIES = {"blocking", "warning"}
 DBT_SUITE = "dbt_tests"  # the dbt data tests' results, recorded beside the GX suites
 GX_RESULTS = "gx"  # sub-folder of a run's gate folder with GX's own validation results
@@ -112,7 +116,11 @@ class RuleResult:
 
 
 def quarter_bounds(period_key: str) -> tuple[date, date]:
-    """First and last day of a quarter written ``YYYY-Qn``."""
+    """First and last day of a quarter written ``YYYY-Qn``.
+
+    Raises:
+        ValueError: With a bilingual message, for anything but a key such as ``2026-Q2``.
+    """
     match = PERIOD_KEY.match(period_key)
     if match is None:
         raise ValueError(
@@ -121,7 +129,8 @@ def quarter_bounds(period_key: str) -> tuple[date, date]:
         )
     year, quarter = int(match.group(1)), int(match.group(2))
     start = date(year, 3 * quarter - 2, 1)
-    end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - timedelta(1)
+    # The quarter's own last month, not the next quarter's first day: 9999-Q4 has no after.
+    end = date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
     return start, end
 
 

@@ -10,8 +10,8 @@ VIETNAM_TIME = timezone(timedelta(hours=7))
 
 
 def quarter_key(day: date) -> str:
-    """The quarter containing ``day``."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    """The quarter containing ``day``, with a four-digit year like every key (``0999-Q1``)."""
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
 
 
 def quarters_through(day: date, first: tuple[int, int] = FIRST_QUARTER) -> list[str]:
@@ -19,6 +19,6 @@ def quarters_through(day: date, first: tuple[int, int] = FIRST_QUARTER) -> list[
     year, quarter = first
     keys = []
     while (year, quarter) <= (day.year, (day.month - 1) // 3 + 1):
-        keys.append(f"{year}-Q{quarter}")
+        keys.append(f"{year:04d}-Q{quarter}")
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return keys

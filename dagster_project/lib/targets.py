@@ -26,9 +26,14 @@ from datetime import date, datetime
 from typing import Any
 
 from dagster_project.lib.submission import ParsedSubmission, Problem
-from dagster_project.lib.values import ValueParseError, parse_number, parse_ratio
+from dagster_project.lib.values import (
+    ValueParseError,
+    display_value,
+    parse_number,
+    parse_ratio,
+)
 from dagster_project.lib.vnformat import fmt_number
-from dagster_project.lib.vntext import fold_diacritics, match_key, normalize_text
+from dagster_project.lib.vntext import fold_diacritics, is_blank, match_key, normalize_text
 
 __all__ = [
     "COMPARATORS",
@@ -246,9 +251,10 @@ def parse_targets(text: str, default_year: int | None) -> list[Target]:
         One :class:`Target` per part, in the order written.
 
     Raises:
-        ValueParseError: ``target_qualitative`` for a target with no figure at all (it can
-            only be assessed by hand), ``target_year_missing``, ``target_unit_missing``,
-            ``target_scope_unknown`` or ``target_unparseable``.
+        ValueParseError: ``target_missing`` for an empty cell, ``target_qualitative`` for a
+            target with no figure at all (it can only be assessed by hand),
+            ``target_year_missing``, ``target_unit_missing``, ``target_scope_unknown`` or
+            ``target_unparseable``.
     """
     original = _clean(text) if isinstance(text, str) else ""
     if not original:
@@ -303,6 +309,15 @@ def _actual_error(rule: str, text: str, why_vi: str, why_en: str) -> ValueParseE
     return ValueParseError(rule, f'Kết quả "{text}": {why_vi}', f'Actual "{text}": {why_en}')
 
 
+def _actual_number(text: str, original: str) -> float:
+    """A figure of an actual; an unreadable one is the actual's problem, as documented."""
+    try:
+        return parse_number(text)
+    except ValueParseError as error:
+        raise _actual_error("actual_unparseable", original, error.message_vi,
+                            error.message_en) from None
+
+
 def _ratio(paren: str | None) -> tuple[float, float] | None:
     if not paren or "/" not in paren:
         return None
@@ -346,27 +361,33 @@ def parse_actual(text: Any) -> Actual | None:
         ValueParseError: ``actual_missing``, ``actual_ambiguous`` (prose with several
             percentages), ``actual_ratio_mismatch`` or ``actual_unparseable``.
     """
+    missing = ValueParseError("actual_missing", "Thiếu kết quả thực hiện.", "Actual is missing.")
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return Actual(float(text), None, None, None, False, None, str(text))
+        # Through parse_number, so that a NaN cell is missing and an infinite or oversized
+        # figure is refused instead of stored as infinity (or crashing float()).
+        if is_blank(text):
+            raise missing
+        try:
+            value = parse_number(text)
+        except ValueParseError as error:
+            raise ValueParseError("actual_unparseable", error.message_vi,
+                                  error.message_en) from None
+        return Actual(value, None, None, None, False, None, str(text))
     original = _clean(text) if isinstance(text, str) else ""
     if not original:
-        raise ValueParseError("actual_missing", "Thiếu kết quả thực hiện.", "Actual is missing.")
+        raise missing
     key = match_key(original)
     if key.startswith(_NO_DATA_KEYS):
         return None
     rank = _ACTUAL_RANK.match(original)
     if rank is not None:
-        of = parse_number(rank["of"]) if rank["of"] else None
+        of = _actual_number(rank["of"], original) if rank["of"] else None
         return Actual(float(rank["num"]), "rank", None, of, False,
                       _scope(rank["rest"]) if rank["rest"] else None, original)
     figure = _ACTUAL_FIGURE.match(original)
     if figure is not None and (figure["label"] is None
                                or match_key(figure["label"]) in INDEX_LABELS):
-        try:
-            value = parse_number(figure["num"])
-        except ValueParseError as error:
-            raise _actual_error("actual_unparseable", original, error.message_vi,
-                                error.message_en) from None
+        value = _actual_number(figure["num"], original)
         ratio = _ratio(figure["paren"])
         remark = "" if ratio or not figure["paren"] else f" ({figure['paren']})"
         unit, _qualifier, scope = _unit((figure["rest"] or "") + remark)
@@ -387,7 +408,7 @@ def parse_actual(text: Any) -> Actual | None:
             "không tìm thấy con số (ví dụ đúng: 52,57% (144.857/275.571 hồ sơ); Chưa có số liệu).",
             "no figure found (e.g. 52,57% (144.857/275.571 hồ sơ); Chưa có số liệu).")
     match = found[0]
-    value = parse_number(match["num"])
+    value = _actual_number(match["num"], original)
     ratio = _ratio(match["paren"])
     _check_ratio(value, "%", ratio, original, match["num"])
     return Actual(value, "%", ratio[0] if ratio else None, ratio[1] if ratio else None,
@@ -413,24 +434,27 @@ def parse_period(text: Any) -> Period:
         last = calendar.monthrange(text.year, text.month)[1]
         return Period("month", text.replace(day=1), text.replace(day=last),
                       f"{text.year}-{text.month:02d}")
-    shown = normalize_text(str(text)) if text is not None else ""
+    shown = normalize_text(display_value(text)) if text is not None else ""
     folded = " ".join(fold_diacritics(shown).split())
-    if isinstance(text, int) or (isinstance(text, float) and text.is_integer()):
+    # A year typed as a number (2024 or 2024.0); larger numbers cannot be one, and the
+    # digits of a huge int are never spelled out.
+    if isinstance(text, int | float) and abs(text) < 10_000 and float(text).is_integer():
         folded = str(int(text))
+    # The calendar has no year 0: "tháng 12/0000" is unreadable, not a crash.
     if m := _PERIOD_MONTH.match(folded):
         month, year = int(m[1]), int(m[2])
-        if 1 <= month <= 12:
+        if 1 <= month <= 12 and year >= 1:
             last = calendar.monthrange(year, month)[1]
             return Period("month", date(year, month, 1), date(year, month, last),
                           f"{year}-{month:02d}")
     elif m := _PERIOD_QUARTER.match(folded):
         quarter, year = _QUARTERS.get(m[1]), int(m[2])
-        if quarter is not None:
+        if quarter is not None and year >= 1:
             end_month = quarter * 3
             return Period("quarter", date(year, end_month - 2, 1),
                           date(year, end_month, calendar.monthrange(year, end_month)[1]),
                           f"{year}-Q{quarter}")
-    elif m := _PERIOD_YEAR.match(folded):
+    elif (m := _PERIOD_YEAR.match(folded)) and int(m[1]) >= 1:
         year = int(m[1])
         return Period("year", date(year, 1, 1), date(year, 12, 31), str(year))
     raise ValueParseError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from dagster_project.lib.vntext import fold_diacritics, is_blank, normalize_text
 
 __all__ = [
     "ValueParseError",
+    "display_value",
     "excel_serial_to_date",
     "find_dates",
     "parse_date",
@@ -62,8 +64,30 @@ _ISO_DATE = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/.-])")
 _LONG_DATE = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})(?!\d)")
 
 
+# Beyond 2**1024 an int exceeds every float; printed in full it would be slow, and past 4,300
+# digits Python refuses to print it at all.
+_MAX_SHOWN_BITS = 1024
+
+
+def display_value(value: object) -> str:
+    """``value`` as text for a message; a huge int (a pasted digit string) as its magnitude.
+
+    Args:
+        value: A raw cell value.
+
+    Returns:
+        ``str(value)``, except ``"≈10^5000"`` for an int too large for any float.
+    """
+    if isinstance(value, int) and value.bit_length() > _MAX_SHOWN_BITS:
+        sign = "-" if value < 0 else ""
+        return f"{sign}≈10^{int((value.bit_length() - 1) * math.log10(2))}"
+    return str(value)
+
+
 def _quote(value: object) -> str:
-    return repr(value) if not isinstance(value, str) else f'"{value}"'
+    if isinstance(value, str):
+        return f'"{value}"'
+    return display_value(value) if isinstance(value, int) else repr(value)
 
 
 def excel_serial_to_date(serial: float) -> date:
@@ -82,7 +106,9 @@ def excel_serial_to_date(serial: float) -> date:
         ValueParseError: Rule ``date_serial_out_of_range`` outside Excel's range, or for day
             60, which is the non-existent 29/02/1900.
     """
-    if isinstance(serial, bool) or not math.isfinite(serial):
+    # An int beyond float range (a pasted long digit string) has no float to check, and is out
+    # of range anyway: compare ints directly instead of through math.isfinite.
+    if isinstance(serial, bool) or (not isinstance(serial, int) and not math.isfinite(serial)):
         raise ValueParseError(
             "date_serial_out_of_range",
             f"Giá trị {_quote(serial)} không phải số ngày Excel hợp lệ.",
@@ -243,6 +269,12 @@ def parse_month(value: object) -> date:
                         f'Tháng {month} trong "{text}" không tồn tại.',
                         f'Month {month} in "{text}" does not exist.',
                     )
+                if year < 1:  # "1/0000": the calendar has no year 0
+                    raise ValueParseError(
+                        "month_invalid",
+                        f'Năm {year} trong "{text}" không tồn tại.',
+                        f'Year {year} in "{text}" does not exist.',
+                    )
                 return date(year, month, 1)
     shown = text if text is not None else value
     raise ValueParseError(
@@ -265,9 +297,14 @@ _SCALES = {
     "ti": Decimal(10) ** 9,
 }
 _CURRENCY_WORDS = {"dong", "vnd", "vnd.", "d"}
+# Possessive quantifiers (*+): the number, the blanks and the words all accept "." and " ",
+# and without them a cell such as "1. . . . x" backtracks quadratically (8 s for one 32 KB
+# cell). Giving characters back never helps a match here, so the readings are unchanged.
 _NUMBER_TEXT = re.compile(
-    r"^(?P<sign>[-+\u2212]?)\s*(?P<num>[0-9][0-9., ]*)\s*(?P<pct>%?)\s*(?P<words>[a-z. ]*)$"
+    r"^(?P<sign>[-+\u2212]?)\s*+(?P<num>[0-9][0-9., ]*+)\s*+(?P<pct>%?)\s*+(?P<words>[a-z. ]*+)$"
 )
+# The largest magnitude a float holds; a figure beyond it would silently become infinity.
+_FLOAT_MAX = Decimal(sys.float_info.max)
 # Vietnamese groupings: "1.245.000", "1.245,5", "84,8", "1245", "1 245 000".
 _VN_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _VN_SPACE_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$")
@@ -282,6 +319,22 @@ def _number_error(value: object, why_vi: str, why_en: str) -> ValueParseError:
     )
 
 
+def _too_large(value: object) -> ValueParseError:
+    return _number_error(
+        value,
+        "số quá lớn hoặc quá nhỏ để lưu chính xác.",
+        "the number is too large or too small to store exactly.",
+    )
+
+
+def _to_float(number: Decimal, value: object) -> float:
+    """``number`` as a float, rejected rather than rounded to infinity or to zero."""
+    result = float(number)
+    if not math.isfinite(result) or (result == 0 and number != 0):
+        raise _too_large(value)
+    return result
+
+
 def _parse_decimal(value: object) -> tuple[Decimal, bool]:
     """Return the value as an exact Decimal and whether it carried a "%" sign."""
     if isinstance(value, bool):
@@ -289,6 +342,8 @@ def _parse_decimal(value: object) -> tuple[Decimal, bool]:
     if is_blank(value):
         raise ValueParseError("number_missing", "Thiếu số liệu.", "Number is missing.")
     if isinstance(value, int):
+        if value.bit_length() > _MAX_SHOWN_BITS:  # no float holds it; skip a slow conversion
+            raise _too_large(value)
         return Decimal(value), False
     if isinstance(value, float | Decimal):
         if not math.isfinite(value):
@@ -320,6 +375,8 @@ def _parse_decimal(value: object) -> tuple[Decimal, bool]:
     for word in m["words"].split():
         if word in _SCALES:
             number *= _SCALES[word]
+            if number > _FLOAT_MAX:  # "1 tỷ tỷ tỷ …": stop before Decimal itself overflows
+                raise _too_large(text)
         elif word not in _CURRENCY_WORDS:
             raise _number_error(
                 text,
@@ -338,7 +395,8 @@ def parse_number(value: object) -> float:
     1.0343e14. A trailing "%" is ignored ("84,8%" gives 84.8; use :func:`parse_percent` for the
     fraction) and a trailing "đồng" is allowed. Numeric cells pass through. A dot not followed
     by groups of exactly three digits ("1.5") is rejected: it is not Vietnamese notation and
-    reading it either way would be a guess.
+    reading it either way would be a guess. So is a figure a float cannot hold (it would become
+    infinity or zero).
 
     Args:
         value: Raw cell value.
@@ -350,7 +408,7 @@ def parse_number(value: object) -> float:
         ValueParseError: Rules ``number_missing`` or ``number_unparseable``.
     """
     number, _ = _parse_decimal(value)
-    return float(number)
+    return _to_float(number, value)
 
 
 def parse_percent(value: object) -> float:
@@ -379,7 +437,7 @@ def parse_percent(value: object) -> float:
             f'Value "{text}" has no "%" sign: it is unclear whether it is a percentage or a '
             "fraction.",
         )
-    return float(number / 100) if has_sign else float(number)
+    return _to_float(number / 100, value) if has_sign else _to_float(number, value)
 
 
 _RATIO_WRAPPER = re.compile(r"^\(?\s*(?P<body>[^()]*?)\s*\)?$")
@@ -404,7 +462,7 @@ def parse_ratio(value: object) -> tuple[float, float]:
     """
     if is_blank(value):
         raise ValueParseError("ratio_missing", "Thiếu tỷ lệ.", "Ratio is missing.")
-    text = normalize_text(value if isinstance(value, str) else str(value))
+    text = normalize_text(value if isinstance(value, str) else display_value(value))
     body_match = _RATIO_WRAPPER.match(text)
     body = body_match["body"] if body_match else text
     parts = body.split("/")

@@ -20,7 +20,8 @@ MISSING = "–"
 """What a missing value prints as (en dash, U+2013)."""
 
 _ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_PERIOD_RE = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")
+# Same key as the gate's: ASCII digits, no trailing newline, no year 0.
+_PERIOD_RE = re.compile(r"\A(?!0000)(?P<year>\d{4})-Q(?P<quarter>[1-4])\Z", re.ASCII)
 
 Number = int | float | Decimal
 
@@ -136,7 +137,7 @@ def parse_period(period_key: str) -> tuple[int, int]:
     """Split a period key such as ``"2026-Q2"`` into ``(2026, 2)``.
 
     Raises:
-        ValueError: If the key is not ``YYYY-Qn`` with n in 1..4.
+        ValueError: If the key is not ``YYYY-Qn`` with n in 1..4 (year 0001..9999).
     """
     match = _PERIOD_RE.match(period_key or "")
     if match is None:
@@ -148,9 +149,18 @@ def parse_period(period_key: str) -> tuple[int, int]:
 
 
 def previous_period(period_key: str) -> str:
-    """Return the key of the quarter before: ``"2026-Q1"`` -> ``"2025-Q4"``."""
+    """Return the key of the quarter before: ``"2026-Q1"`` -> ``"2025-Q4"``.
+
+    Raises:
+        ValueError: For an invalid key, and for ``0001-Q1``, which has no quarter before it
+            (the result is always a valid key, so comparisons never see "0-Q4").
+    """
     year, quarter = parse_period(period_key)
-    return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
+    if (year, quarter) == (1, 1):
+        raise ValueError(
+            f"Kỳ {period_key!r} không có kỳ liền trước / no period before {period_key!r}"
+        )
+    return f"{year - 1:04d}-Q4" if quarter == 1 else f"{year:04d}-Q{quarter - 1}"
 
 
 def fmt_period(period_key: str) -> str:

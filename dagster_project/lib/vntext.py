@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 import viparse
@@ -61,8 +62,10 @@ def normalize_text(value: str) -> str:
     Returns:
         The normalised text, possibly empty.
     """
-    text = unicodedata.normalize("NFC", value)
-    text = _INVISIBLE.sub("", text)
+    # Invisible characters go before composing: "A\u200b\u0323" must become "Ạ", not stay
+    # a decomposed "A\u0323" that no longer equals the same word typed without them.
+    text = _INVISIBLE.sub("", value)
+    text = unicodedata.normalize("NFC", text)
     text = _SPACE_LIKE.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
@@ -87,7 +90,12 @@ def fold_diacritics(value: str) -> str:
     text = normalize_text(value).casefold().replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped)
+    if len(stripped) == len(decomposed):
+        return unicodedata.normalize("NFC", stripped)
+    # A mark standing alone (stray NFD marks from converters, "Bộ \u0301 Tài chính") leaves
+    # a blank line or a double space once removed: normalise again so the result stays in
+    # normal form and folding it again changes nothing.
+    return normalize_text(stripped)
 
 
 @lru_cache(maxsize=65536)
@@ -131,6 +139,9 @@ def is_blank(value: object) -> bool:
         return True
     if isinstance(value, bool | int):
         return False
+    if isinstance(value, Decimal):
+        # Decimal("sNaN") is not a number either, but math.isnan refuses to look at it.
+        return value.is_nan()
     try:
         # Covers float, numpy floating types and Decimal("NaN").
         return math.isnan(value)  # type: ignore[arg-type]
