@@ -6,8 +6,10 @@ An agency fixes a report fastest in the sheet it typed, so an ``.xlsx`` submissi
 red for errors, yellow for warnings — and a comment that says the same in words ("LỖI /
 ERROR: …"), so nothing depends on seeing colour. ``.csv`` and ``.xls`` files cannot be opened
 by openpyxl; their rows, as the checker read them, are written into a new workbook and marked
-the same way. A first sheet, "Phản hồi", lists every problem with its location, rule and both
-messages, with filters, for the agency's clerk and the office's reviewer alike.
+the same way. Either way the copy holds values only: no formula, DDE call or external link of
+the submission survives into a file the office hands out. A first sheet, "Phản hồi", lists
+every problem with its location, rule and both messages, with filters, for the agency's
+clerk and the office's reviewer alike.
 
 Problems name their column by the header text as written, not by position, so the header row
 is found again here (the row of the sheet that holds the most known column names) and the
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import multiprocessing
+import os
 import resource
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,7 +43,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.isolation import Limits
+from dagster_project.lib.isolation import Limits, redirect_stderr
+from dagster_project.lib.regular_files import open_regular
 from dagster_project.lib.submission import Problem
 from dagster_project.lib.vntext import is_blank, match_key
 from dagster_project.lib.workbook import read_sheets
@@ -294,13 +298,16 @@ def _rebuilt(sheets: Sequence[Any]) -> tuple[Workbook, dict[str, Worksheet]]:
 
 
 def _copied(path: Path) -> tuple[Workbook, dict[str, Worksheet]]:
-    """The agency's own workbook, opened for marking.
+    """The agency's own workbook, opened for marking, with values only.
 
-    Macros and external links are not carried over. Text that starts like a formula gets
-    Excel's apostrophe flag, so fixing a cell by editing it cannot turn it into a formula;
-    formulas the agency wrote stay theirs (the file goes back to the body that sent it).
+    Every formula cell holds its cached value (what the checker read), and macros and
+    external links are not carried over: a formula can call another program through DDE
+    (``=cmd|' /C calc'!A0``) or fetch a web address, and the feedback copy is opened by
+    people who trust it because it comes from the office. Text that starts like a formula
+    gets Excel's apostrophe flag, so fixing a cell by editing it cannot turn it into one.
     """
-    workbook = load_workbook(path, keep_links=False)
+    with open_regular(path) as handle:
+        workbook = load_workbook(handle, data_only=True, keep_links=False)
     sheets = {ws.title: ws for ws in workbook.worksheets if isinstance(ws, Worksheet)}
     for ws in sheets.values():
         for row in ws.iter_rows():
@@ -328,8 +335,8 @@ def write_feedback(source: Path, problems: Sequence[Problem], out: Path,
     sheets = []
     workbook: Workbook | None = None
     by_name: dict[str, Worksheet] = {}
-    unreadable = any(p.rule in {"file_unreadable", "file_reader_crashed", "file_too_complex"}
-                     for p in problems)
+    unreadable = any(p.rule in {"file_unreadable", "file_reader_crashed", "file_too_complex",
+                                "not_a_regular_file", "file_not_found"} for p in problems)
     if include_source and not unreadable:
         try:
             sheets = read_sheets(source)  # what the checker saw: locates labels and values
@@ -377,7 +384,12 @@ def write_feedback(source: Path, problems: Sequence[Problem], out: Path,
 
 # --- isolated batch -------------------------------------------------------------------------------
 def _init_worker(memory_bytes: int) -> None:
-    """Cap the worker's address space before any submission is opened."""
+    """Quiet the worker's stderr and cap its address space before any submission is opened.
+
+    A reader that dies prints a native backtrace; the file still gets its problem list
+    (written here in the parent), so the backtrace would only bury the command's output.
+    """
+    redirect_stderr(os.devnull)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

@@ -2,10 +2,15 @@
 
 Every file is read once, whatever its family; the contract it matches decides where its
 rows land. Reading it again for each family would multiply the slowest step of a run.
+
+Only regular files are taken in. Links, pipes, devices and sockets in the inbox are never
+opened or followed (a link to a system file would otherwise be archived as a submission);
+they are reported as rejected with the rule ``not_a_regular_file``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +25,12 @@ from dagster_project.lib.landing import (
     land_submission,
 )
 from dagster_project.lib.paths import Home
-from dagster_project.lib.submission import ParsedSubmission, file_sha256
+from dagster_project.lib.regular_files import NotRegularFileError, kind_of_mode
+from dagster_project.lib.submission import (
+    ParsedSubmission,
+    file_sha256,
+    not_regular_submission,
+)
 from dagster_project.lib.workbook import SUPPORTED_SUFFIXES
 
 
@@ -36,22 +46,68 @@ class IngestSummary:
     rows_landed: dict[str, int] = field(default_factory=dict)
     rows_quarantined: int = 0
     rejected: list[ParsedSubmission] = field(default_factory=list)
+    # Links, pipes, devices…: rejected unread, neither archived nor landed (counted in
+    # files_seen and files_rejected).
+    not_regular: list[ParsedSubmission] = field(default_factory=list)
 
     def add_rows(self, written: dict[str, int]) -> None:
         """Accumulate rows written per table."""
         for table, count in written.items():
             self.rows_landed[table] = self.rows_landed.get(table, 0) + count
 
+    def reject_not_regular(self, submission: ParsedSubmission) -> None:
+        """Record a path that is not a regular file; nothing of it is archived or landed."""
+        self.not_regular.append(submission)
+        self.files_rejected += 1
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Spreadsheet files under the inbox, in a stable order (sub-folders included)."""
+
+@dataclass(frozen=True)
+class InboxListing:
+    """What the inbox holds: spreadsheet files to read, and entries never to open."""
+
+    files: list[Path]
+    not_regular: list[tuple[Path, str]]  # (path, kind: "symlink", "fifo", …)
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str | None:
+    """What an inbox entry is (None for a regular file), from lstat: links are not followed."""
+    return kind_of_mode(entry.stat(follow_symlinks=False).st_mode)
+
+
+def list_inbox(inbox: Path) -> InboxListing:
+    """Walk the inbox without following links, in a stable order (sub-folders included).
+
+    Regular files with a spreadsheet suffix are to be read. Every other entry that is not a
+    folder (a link to anything, a pipe, a device, a socket) is listed to be reported, whatever
+    its name: it cannot be a submission, and a link to a folder would hide what it holds.
+    Names starting with "~$" (Excel lock files) or "." are skipped.
+    """
     if not inbox.is_dir():
         raise FileNotFoundError(f"Inbox not found / Không tìm thấy thư mục: {inbox}")
-    return sorted(
-        path for path in inbox.rglob("*")
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
-        and not path.name.startswith(("~$", "."))
-    )
+    files: list[Path] = []
+    not_regular: list[tuple[Path, str]] = []
+    folders = [inbox]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                try:
+                    kind = _entry_kind(entry)
+                except FileNotFoundError:  # removed while the folder was being read
+                    continue
+                if kind == "directory":
+                    folders.append(Path(entry.path))
+                elif entry.name.startswith(("~$", ".")):
+                    continue
+                elif kind is not None:
+                    not_regular.append((Path(entry.path), kind))
+                elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(Path(entry.path))
+    return InboxListing(sorted(files), sorted(not_regular))
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Regular spreadsheet files under the inbox, in a stable order (sub-folders included)."""
+    return list_inbox(inbox).files
 
 
 def _already_landed(home: Home, sha256: str) -> bool:
@@ -71,17 +127,22 @@ def ingest_inbox(
 
     Files already archived (same SHA-256) are skipped, so re-running on the same inbox is a
     no-op. New files are parsed in isolated worker processes (see ``isolation``); files that
-    match no contract are archived and reported as rejected.
+    match no contract are archived and reported as rejected. Entries that are not regular
+    files (links, pipes, devices) are reported in ``summary.not_regular`` and never read.
     """
     for family, tables in FAMILY_TABLES.items():
         ensure_empty_tables(home, family, list(tables))
     ensure_ingest_tables(home)
     summary = IngestSummary()
-    files = inbox_files(inbox)
-    summary.files_seen = len(files)
-    new_files = [path for path in files if not _already_landed(home, file_sha256(path))]
-    summary.files_already_landed = len(files) - len(new_files)
-    log(f"{len(files)} files in the inbox, {len(new_files)} new")
+    listing = list_inbox(inbox)
+    files = listing.files
+    summary.files_seen = len(files) + len(listing.not_regular)
+    for path, kind in listing.not_regular:
+        summary.reject_not_regular(not_regular_submission(path, kind))
+    new_files = _new_files(home, files, summary)
+    log(f"{len(files)} files in the inbox, {len(new_files)} new"
+        + (f", {len(listing.not_regular)} not regular files (rejected unread)"
+           if listing.not_regular else ""))
     with ParquetWriter() as writer:
         for number, submission in enumerate(parse_files(new_files, limits), start=1):
             _land(home, submission, writer, summary)
@@ -90,10 +151,46 @@ def ingest_inbox(
     return summary
 
 
+def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> list[Path]:
+    """The files not landed yet; one replaced by a link since listing is rejected unread."""
+    new_files = []
+    for path in files:
+        try:
+            landed = _already_landed(home, file_sha256(path))
+        except NotRegularFileError as error:
+            summary.reject_not_regular(not_regular_submission(path, error.kind))
+            continue
+        except OSError:
+            landed = False  # vanished or unreadable: parsing records why, nothing is archived
+        if landed:
+            summary.files_already_landed += 1
+        else:
+            new_files.append(path)
+    return new_files
+
+
+def _not_archivable(submission: ParsedSubmission, summary: IngestSummary) -> bool:
+    """Record a file nothing can be archived of: not a regular file, or not readable."""
+    if submission.sha256:
+        return False
+    if any(problem.rule == "not_a_regular_file" for problem in submission.problems):
+        summary.reject_not_regular(submission)
+    else:
+        summary.files_rejected += 1
+        summary.rejected.append(submission)
+    return True
+
+
 def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
           summary: IngestSummary) -> None:
     """Archive one parsed file and land its rows and problems."""
-    receipt, is_new = archive_file(home, submission)
+    if _not_archivable(submission, summary):
+        return
+    try:
+        receipt, is_new = archive_file(home, submission)
+    except NotRegularFileError as error:  # replaced by a link after it was parsed
+        summary.reject_not_regular(not_regular_submission(submission.path, error.kind))
+        return
     summary.files_new += int(is_new)
     summary.add_rows(land_submission(home, submission, receipt, writer))
     summary.rows_quarantined += submission.rows_quarantined

@@ -5,6 +5,10 @@ allocations, which Python cannot catch. Each file is therefore parsed in a worke
 that has an address-space limit and a CPU-time budget per file; a worker that dies takes
 only its own file down, which is then rejected with a reason instead of the run. Two
 workers also use both cores of the machine.
+
+A dying reader prints a native backtrace of dozens of lines on its stderr. Each worker's
+stderr therefore goes to a file of its own in a temporary folder; the user sees one line,
+the file's rejection, which quotes the reader's own reason when it gave one.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from __future__ import annotations
 import concurrent.futures as futures
 import multiprocessing
 import os
+import re
 import resource
+import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dagster_project.lib.submission import ParsedSubmission, Problem, file_sha256
+from dagster_project.lib.terminal import printable
 
 DEFAULT_MEMORY_LIMIT_BYTES = 4 * 1024**3  # a demo report needs ~150 MB of address space
 DEFAULT_CPU_SECONDS_PER_FILE = 120  # the largest demo file (the register) takes ~1 s
@@ -35,8 +43,23 @@ class Limits:
     workers: int = max(1, min(2, os.cpu_count() or 1))
 
 
-def _init_worker(memory_bytes: int) -> None:
-    """Load the contracts and agency directory once per worker, then cap its memory."""
+def redirect_stderr(target: str) -> None:
+    """Send this process's file descriptor 2 to ``target`` (a file, or ``os.devnull``).
+
+    Native code (the Rust readers) writes to the descriptor, not to ``sys.stderr``, so the
+    descriptor itself is replaced; the file is appended to and only this user can read it.
+    """
+    sys.stderr.flush()
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.dup2(descriptor, 2)
+    finally:
+        os.close(descriptor)
+
+
+def _init_worker(memory_bytes: int, stderr_folder: str) -> None:
+    """Quiet the worker's stderr, load the reference data once, then cap its memory."""
+    redirect_stderr(os.path.join(stderr_folder, f"worker-{os.getpid()}.log"))
     from dagster_project.lib.agencies import AgencyDirectory
     from dagster_project.lib.contracts import load_contracts
 
@@ -79,55 +102,97 @@ def _check_workers(limits: Limits) -> None:
     A broken environment must fail the run, not be recorded as every file 'crashing' the
     reader (a verdict that would stay in the archive).
     """
-    try:
-        with _pool(1, limits) as pool:
-            if pool.submit(_ping).result(timeout=120):
-                return
-    except Exception as error:  # any failure to start is the machine's, not the file's
-        raise WorkersUnavailableError(f"reader worker processes cannot start: {error}") from error
+    with tempfile.TemporaryDirectory(prefix="nq57-readers-") as logs:
+        try:
+            with _pool(1, limits, logs) as pool:
+                if pool.submit(_ping).result(timeout=120):
+                    return
+        except Exception as error:  # any failure to start is the machine's, not the file's
+            said = _last_line(Path(logs))
+            raise WorkersUnavailableError(
+                f"reader worker processes cannot start: {error}"
+                + (f" (worker: {said})" if said else "")) from error
     raise WorkersUnavailableError("reader worker processes start without their reference data")
 
 
+def _last_line(stderr_folder: Path) -> str:
+    """The last line a worker wrote to stderr (the exception of a failed start), escaped."""
+    lines = [line.strip() for log in sorted(stderr_folder.glob("worker-*.log"))
+             for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+    return printable(next((line for line in reversed(lines) if line), ""))[:_LAST_WORDS_CHARS]
+
+
 def _rejected(path: Path, rule: str, message_vi: str, message_en: str) -> ParsedSubmission:
-    submission = ParsedSubmission(path=path, sha256=file_sha256(path))
+    try:
+        sha256 = file_sha256(path)
+    except OSError:  # gone or no longer a regular file: then nothing of it is archived
+        sha256 = ""
+    submission = ParsedSubmission(path=path, sha256=sha256)
     submission.problems.append(Problem(path.name, None, None, None, None, rule, message_vi,
                                        message_en))
     return submission
 
 
-def _crashed(path: Path) -> ParsedSubmission:
+def _crashed(path: Path, reason: str = "") -> ParsedSubmission:
+    said_vi = f" Trình đọc báo: {reason}" if reason else ""
+    said_en = f" The reader said: {reason}" if reason else ""
     return _rejected(
         path, "file_reader_crashed",
         "Không đọc được tệp: trình đọc bị dừng (tệp hỏng, quá phức tạp hoặc vượt giới hạn "
-        "thời gian/bộ nhớ). Hãy mở và lưu lại tệp bằng Excel rồi gửi lại.",
+        f"thời gian/bộ nhớ). Hãy mở và lưu lại tệp bằng Excel rồi gửi lại.{said_vi}",
         "The file could not be read: the reader was stopped (damaged, too complex, or over "
-        "the time/memory limit). Open and save it again in Excel, then resend.",
+        f"the time/memory limit). Open and save it again in Excel, then resend.{said_en}",
     )
 
 
-def _pool(workers: int, limits: Limits) -> futures.ProcessPoolExecutor:
+# The line of a dying reader's stderr that says why: a Rust panic or allocation failure, or
+# a fatal error of the interpreter. Everything after it is backtrace.
+_LAST_WORDS = re.compile(r"panicked at|memory allocation of|Fatal Python error|"
+                         r"Segmentation fault|MemoryError")
+_LAST_WORDS_CHARS = 200
+
+
+def last_words(stderr_folder: Path) -> str:
+    """The one line of the workers' stderr files that says why a reader died, or "".
+
+    A Rust panic prints its location on one line and its message on the next; both are
+    kept. The line is escaped for the terminal and cut to a readable length.
+    """
+    for log in sorted(stderr_folder.glob("worker-*.log")):
+        with log.open(encoding="utf-8", errors="replace") as handle:
+            lines = [line.strip() for line in handle.read(1 << 16).splitlines()]
+        for number, line in enumerate(lines):
+            if _LAST_WORDS.search(line):
+                if line.endswith(":") and number + 1 < len(lines):
+                    line = f"{line} {lines[number + 1]}"
+                return printable(line)[:_LAST_WORDS_CHARS]
+    return ""
+
+
+def _pool(workers: int, limits: Limits, stderr_folder: str) -> futures.ProcessPoolExecutor:
     return futures.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),  # no forked DuckDB/thread state
         initializer=_init_worker,
-        initargs=(limits.memory_bytes,),
+        initargs=(limits.memory_bytes, stderr_folder),
     )
 
 
 def _run_batch(paths: Sequence[Path], workers: int,
-               limits: Limits) -> tuple[dict[Path, ParsedSubmission], list[Path]]:
-    """Parse a batch; return what finished and the files caught in a broken pool."""
+               limits: Limits) -> tuple[dict[Path, ParsedSubmission], list[Path], str]:
+    """Parse a batch; return what finished, the files caught in a broken pool, and why."""
     done: dict[Path, ParsedSubmission] = {}
     broken: list[Path] = []
-    with _pool(workers, limits) as pool:
-        jobs = {pool.submit(_parse_in_worker, str(path), limits.cpu_seconds_per_file): path
-                for path in paths}
-        for job in futures.as_completed(jobs):
-            try:
-                done[jobs[job]] = job.result()
-            except futures.process.BrokenProcessPool:
-                broken.append(jobs[job])
-    return done, broken
+    with tempfile.TemporaryDirectory(prefix="nq57-readers-") as logs:
+        with _pool(workers, limits, logs) as pool:
+            jobs = {pool.submit(_parse_in_worker, str(path), limits.cpu_seconds_per_file): path
+                    for path in paths}
+            for job in futures.as_completed(jobs):
+                try:
+                    done[jobs[job]] = job.result()
+                except futures.process.BrokenProcessPool:
+                    broken.append(jobs[job])
+        return done, broken, last_words(Path(logs)) if broken else ""
 
 
 def parse_files(paths: Sequence[Path], limits: Limits | None = None) -> list[ParsedSubmission]:
@@ -140,10 +205,10 @@ def parse_files(paths: Sequence[Path], limits: Limits | None = None) -> list[Par
     if not paths:
         return []
     _check_workers(limits)
-    done, broken = _run_batch(paths, limits.workers, limits)
+    done, broken, _ = _run_batch(paths, limits.workers, limits)
     for path in broken:
-        retried, still_broken = _run_batch([path], 1, limits)
+        retried, still_broken, reason = _run_batch([path], 1, limits)
         done.update(retried)
         if still_broken:
-            done[path] = _crashed(path)
+            done[path] = _crashed(path, reason)
     return [done[path] for path in paths]

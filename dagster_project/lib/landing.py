@@ -12,6 +12,7 @@ Parsed rows land as ``landing/<family>/<table>/<sha256>.parquet`` and rejected r
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib.paths import Home
+from dagster_project.lib.regular_files import open_regular
 from dagster_project.lib.submission import ParsedSubmission, Problem
 
 LINEAGE_COLUMNS = {
@@ -328,26 +330,48 @@ def inbox_arrival(path: Path) -> str:
     Copying into the inbox (mail client, shared folder, ``cp -p``) sets or keeps the time
     the office received it, while ingestion may run days later; see docs/decisions.md.
     """
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="microseconds")
+    return _utc_iso(path.lstat().st_mtime)
+
+
+def _utc_iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="microseconds")
+
+
+def _copy_regular(source: Path, target: Path) -> os.stat_result:
+    """Copy a regular file's bytes and times, never through a link; returns its stat.
+
+    The source is opened with ``O_NOFOLLOW`` (see :mod:`.regular_files`): a file replaced by a
+    link since it was parsed is refused instead of archiving what the link points at.
+    """
+    with open_regular(source) as reader:
+        info = os.fstat(reader.fileno())
+        with target.open("wb") as writer:
+            shutil.copyfileobj(reader, writer)
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return info
 
 
 def archive_file(home: Home, submission: ParsedSubmission) -> tuple[Receipt, bool]:
-    """Store the file's bytes once; return its receipt and whether it was new."""
+    """Store the file's bytes once; return its receipt and whether it was new.
+
+    Raises:
+        NotRegularFileError: The path is no longer a regular file; nothing is archived.
+    """
     folder = home.archive / submission.sha256[:2] / submission.sha256
     receipt_path = folder / "receipt.json"
     if receipt_path.exists():
         return Receipt(**json.loads(receipt_path.read_text(encoding="utf-8"))), False
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(submission.path, folder / submission.path.name)
+    info = _copy_regular(submission.path, folder / submission.path.name)
     receipt = Receipt(
         sha256=submission.sha256,
         original_name=submission.path.name,
         original_path=str(submission.path),
-        size_bytes=submission.path.stat().st_size,
+        size_bytes=info.st_size,
         received_at=datetime.now(UTC).isoformat(timespec="microseconds"),
         source=submission.source,
         metadata={key: str(value) for key, value in submission.metadata.items()},
-        submitted_at=inbox_arrival(submission.path),
+        submitted_at=_utc_iso(info.st_mtime),
     )
     tmp = receipt_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(receipt.__dict__, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -20,6 +20,7 @@ from typing import Any
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import ColumnSpec, Contract, MetadataSpec
 from dagster_project.lib.deadlines import parse_deadline
+from dagster_project.lib.regular_files import KIND_LABELS, NotRegularFileError, open_regular
 from dagster_project.lib.values import (
     ValueParseError,
     parse_date,
@@ -37,10 +38,14 @@ from dagster_project.lib.vntext import (
     normalize_text,
 )
 from dagster_project.lib.workbook import (
+    LINK_KIND_LABELS,
+    ExternalFormula,
     Sheet,
     UnreadableFileError,
+    WorkbookScan,
+    column_letters,
     read_sheets,
-    uncached_formula_cells,
+    scan_workbook,
 )
 
 # A row whose first filled cell starts like this ends the table (signature block, notes).
@@ -142,9 +147,14 @@ class ParsedSubmission:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's bytes: the identity of a submission in the archive."""
+    """SHA-256 of the file's bytes: the identity of a submission in the archive.
+
+    Raises:
+        NotRegularFileError: The path is a link, pipe, device…: its target is never hashed.
+        OSError: The file cannot be opened.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -774,6 +784,123 @@ def _report_header(parser: _SheetParser, header: _Header) -> None:
                        f"Column '{label}' is not in the template; ignored.", "warning")
 
 
+def not_regular_problem(path: Path, kind: str) -> Problem:
+    """The rejection of a path that is not a regular file (link, folder, pipe, device…)."""
+    kind_vi, kind_en = KIND_LABELS.get(kind, KIND_LABELS["other"])
+    return Problem(
+        path.name, None, None, None, None, "not_a_regular_file",
+        f"'{path}' không phải tệp thông thường mà là {kind_vi}: không được mở, không được lưu "
+        "trữ hay nạp. Hãy gửi chính tệp bảng tính, không gửi liên kết hay tệp đặc biệt.",
+        f"'{path}' is not a regular file but a {kind_en}: it was not opened, archived or "
+        "loaded. Send the spreadsheet file itself, not a link or special file.")
+
+
+def not_regular_submission(path: Path, kind: str) -> ParsedSubmission:
+    """A rejected submission for a non-regular path; it has no hash since nothing was read."""
+    return ParsedSubmission(path=path, sha256="", problems=[not_regular_problem(path, kind)])
+
+
+def unopened_submission(path: Path, error: OSError) -> ParsedSubmission:
+    """A rejected submission for a file that cannot be opened (missing, no permission…)."""
+    reason = error.strerror or type(error).__name__
+    missing = isinstance(error, FileNotFoundError)
+    rule = "file_not_found" if missing else "file_unreadable"
+    message_vi = (f"Không tìm thấy tệp '{path}'." if missing
+                  else f"Không mở được tệp '{path}' ({reason}).")
+    message_en = (f"File '{path}' not found." if missing
+                  else f"File '{path}' cannot be opened ({reason}).")
+    return ParsedSubmission(path=path, sha256="", problems=[
+        Problem(path.name, None, None, None, None, rule, message_vi, message_en)])
+
+
+def _report_duplicate_sheets(submission: ParsedSubmission, scan: WorkbookScan) -> None:
+    """Two sheets with one name or one worksheet part: every row would be read twice."""
+    for duplicate in scan.duplicate_sheets:
+        name, first = duplicate.name, duplicate.first
+        if duplicate.part is None:
+            where_vi = f"trùng tên với trang '{first}' (Excel không phân biệt hoa thường)"
+            where_en = f"has the same name as sheet '{first}' (Excel ignores case)"
+        else:
+            where_vi = f"trỏ tới cùng phần dữ liệu {duplicate.part} với trang '{first}'"
+            where_en = f"points at the same worksheet part {duplicate.part} as sheet '{first}'"
+        submission.problems.append(Problem(
+            submission.path.name, name, None, None, name, "duplicate_sheet",
+            f"Trang tính '{name}' {where_vi}: tệp đã bị sửa ngoài Excel và mọi dòng sẽ bị đọc "
+            "hai lần. Hãy mở tệp bằng Excel, xóa hoặc đổi tên trang trùng, lưu lại rồi gửi lại.",
+            f"Sheet '{name}' {where_en}: the file was altered outside Excel and every row "
+            "would be read twice. Open it in Excel, delete or rename the duplicate sheet, save "
+            "it and resend."))
+
+
+# Long formulas are cut in messages: the cell reference says where the whole one is.
+_FORMULA_SHOWN = 200
+
+
+def _external_column(cell: ExternalFormula, headers: dict[str, _Header]) -> str:
+    """The header label of a table cell's column, as other problems name it; else its letter."""
+    header = headers.get(cell.sheet)
+    if header is not None and cell.row >= header.first_data_row:
+        label = header.labels.get(cell.column) or header.unknown.get(cell.column)
+        if label:
+            return label
+    return column_letters(cell.column)
+
+
+def _report_external(submission: ParsedSubmission, scan: WorkbookScan,
+                     headers: dict[str, _Header]) -> None:
+    """Links and formulas that fetch data from outside: only their cached values were read.
+
+    Such values are as old as the sender's last recalculation and can come from anywhere
+    (another file, a program started through DDE, a web address); the file still loads.
+    """
+    for link in scan.external_links:
+        kind_vi, kind_en = LINK_KIND_LABELS[link.kind]
+        target = link.target[:_FORMULA_SHOWN]
+        submission.problems.append(Problem(
+            submission.path.name, None, None, None, target or None, "external_link",
+            f"Tệp có {kind_vi} ({link.part}{': ' + target if target else ''}); liên kết không "
+            "được mở hay cập nhật, chỉ giá trị lưu sẵn trong tệp được dùng và giá trị đó không "
+            "được coi là đáng tin cậy. Hãy bỏ liên kết (Data > Edit Links > Break Link).",
+            f"The workbook has a {kind_en} ({link.part}{': ' + target if target else ''}); "
+            "the link was neither opened nor updated, only the value saved in the file was "
+            "used and it is not trusted. Remove the link (Data > Edit Links > Break Link).",
+            "warning"))
+    for cell in scan.external_formulas:
+        kind_vi, kind_en = LINK_KIND_LABELS[cell.kind]
+        submission.problems.append(Problem(
+            submission.path.name, cell.sheet, cell.row + 1, _external_column(cell, headers),
+            f"={cell.formula[:_FORMULA_SHOWN]}", "external_formula",
+            f"Ô {cell.cell} của trang '{cell.sheet}' có công thức dùng {kind_vi}; chỉ giá trị "
+            "lưu sẵn trong tệp được dùng, giá trị đó không được cập nhật và không được coi là "
+            "đáng tin cậy. Hãy thay công thức bằng giá trị (Paste Special > Values) rồi gửi lại.",
+            f"Cell {cell.cell} of sheet '{cell.sheet}' has a formula using a {kind_en}; only "
+            "the value saved in the file was used, it was not updated and is not trusted. "
+            "Replace the formula with its value (Paste Special > Values) and resend.",
+            "warning"))
+
+
+def _read_file(submission: ParsedSubmission) -> tuple[list[Sheet], WorkbookScan] | None:
+    """Hash, scan and read the file; None, with the reason recorded, when it is rejected."""
+    path = submission.path
+    try:
+        submission.sha256 = file_sha256(path)
+        scan = scan_workbook(path)
+        if scan.duplicate_sheets:
+            _report_duplicate_sheets(submission, scan)
+            return None
+        return read_sheets(path), scan
+    except UnreadableFileError as error:
+        _file_problem(submission, None, "file_unreadable", error.message_vi, error.message_en)
+        return None
+    except NotRegularFileError as error:
+        submission.problems.append(not_regular_problem(path, error.kind))
+    except OSError as error:  # vanished or unreadable since it was listed
+        submission.problems.extend(unopened_submission(path, error).problems)
+    # The bytes hashed may not be what is there now: nothing of this path may be archived.
+    submission.sha256 = ""
+    return None
+
+
 def parse_submission(path: Path, contracts: dict[str, Contract],
                      directory: AgencyDirectory) -> ParsedSubmission:
     """Read ``path``, match it to a contract and validate every row.
@@ -781,15 +908,15 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
     A sheet that matches no contract is ignored (cover sheets, instructions) unless no sheet
     matches, in which case the file is rejected as unrecognised. A sheet that matches only
     part of a contract, without its key column, is ignored with a warning when another sheet
-    of the file matches a contract in full (a list of status words beside the report).
+    of the file matches a contract in full (a list of status words beside the report). A
+    path that is not a regular file is rejected unread, with an empty ``sha256``.
     """
-    submission = ParsedSubmission(path=path, sha256=file_sha256(path))
-    try:
-        sheets = read_sheets(path)
-        uncached = uncached_formula_cells(path)
-    except UnreadableFileError as error:
-        _file_problem(submission, None, "file_unreadable", error.message_vi, error.message_en)
+    submission = ParsedSubmission(path=path, sha256="")
+    read = _read_file(submission)
+    if read is None:
         return submission
+    sheets, scan = read
+    uncached = scan.uncached
     located = _locate(submission, sheets, contracts)
     complete_sources = {item.contract.source for item in located if item.complete}
     for item in located:
@@ -831,4 +958,5 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
             submission, None, "source_unrecognised",
             f"Không nhận ra loại báo cáo: không tìm thấy dòng tiêu đề cột của mẫu nào ({names}).",
             f"Unrecognised submission: no sheet has the header row of a known template ({names}).")
+    _report_external(submission, scan, {item.decoded.sheet.name: item.header for item in located})
     return submission

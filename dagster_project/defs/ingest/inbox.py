@@ -14,6 +14,7 @@ from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.families import FAMILY_TABLES
 from dagster_project.lib.inbox import IngestSummary, ingest_inbox
 from dagster_project.lib.paths import Home
+from dagster_project.lib.terminal import printable
 
 FAMILIES = (tasks, csdl, indicators, budget, public_services)
 FAMILY_SPECS = [
@@ -53,19 +54,29 @@ def inbox_submissions(context: AssetExecutionContext, nq57: Nq57Settings):
     received, rejected, quarantined, by_rule = _totals(home)
     yield MaterializeResult(asset_key=SUBMISSION, metadata={
         **common, "files_received": received, "files_rejected": rejected,
-        "files_already_landed": summary.files_already_landed})
+        "files_already_landed": summary.files_already_landed,
+        "files_not_regular": len(summary.not_regular)})
     yield MaterializeResult(asset_key=QUARANTINE, metadata={
         "rows_quarantined": quarantined, "problems_by_rule": by_rule})
 
 
 def _log_rejections(context: AssetExecutionContext, summary: IngestSummary) -> None:
-    """The first problem of each rejected file, so the run log says what went wrong."""
+    """The first problem of each rejected file, so the run log says what went wrong.
+
+    Every entry that is not a regular file gets its own warning: it was not read at all, and
+    a link or pipe in the inbox is something an operator must look at. Names and cell text
+    are escaped, since a sender chooses them.
+    """
+    for submission in summary.not_regular:
+        problem = submission.problems[0]
+        context.log.warning(f"{printable(str(submission.path))}: [{problem.rule}] "
+                            f"{printable(problem.message_en)} / {printable(problem.message_vi)}")
     for submission in summary.rejected[:20]:
         if submission.errors:
             first = submission.errors[0]
-            context.log.warning(
+            context.log.warning(printable(
                 f"{submission.path.name}: {len(submission.errors)} problem(s), first: "
-                f"sheet {first.sheet} row {first.row} column {first.column}: {first.message_en}")
+                f"sheet {first.sheet} row {first.row} column {first.column}: {first.message_en}"))
 
 
 def _totals(home: Home) -> tuple[int, int, int, dict[str, int]]:
