@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test lint bench dev clean install install-test system-render system-test
+.PHONY: demo test test-slow lint bench dev clean install install-test system-render system-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
@@ -38,6 +38,10 @@ demo: system-render install
 ## test: run the test suite (includes an end-to-end run on generated demo data)
 test: system-test install-test
 	$(BIN)/pytest
+
+## test-slow: long fault runs (SIGKILL at 22 points of a run, two runs at once); minutes
+test-slow: system-test install-test
+	$(BIN)/pytest -m slow -s
 
 ## lint: ruff on Python, sqlfluff on the dbt models
 lint: install-test

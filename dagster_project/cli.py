@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import sys
@@ -17,12 +16,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dagster_project.cli_home import add_home_commands
 from dagster_project.cli_review import add_review_commands
-from dagster_project.console import CONSOLE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from dagster_project.console import (
+    CONSOLE,
+    EXIT_BUSY,
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 from dagster_project.console import say as _say
 from dagster_project.lib.audit import read_audit
+from dagster_project.lib.faults import describe_fault, write_trace
+from dagster_project.lib.home_lock import HomeBusyError, writer_lock
 from dagster_project.lib.paths import Home
 from dagster_project.lib.release import latest_release
+from dagster_project.lib.terminal import printable
 
 HOME_LAYOUT = """\
 All state lives in one home directory, NQ57_HOME (default ./.nq57):
@@ -37,67 +47,121 @@ All state lives in one home directory, NQ57_HOME (default ./.nq57):
   runs/<run_id>/        per run: gate/ (rule results), build.json (data fingerprint),
                         audit.json (the release gate's verdict), dbt_run_results.json
   reviews/<period>.jsonl  approvals and waivers (append-only, hash-chained)
-  releases/<period>/    immutable releases v1, v2, … and latest.json
-  published/<period>/   the latest scorecard, e.g. published/2026-Q2/index.html
+  releases/<period>/    immutable releases v1, v2, …; latest -> v<N> (the one pointer
+                        that moves) and latest.json (a link to latest/release.json)
+  published/<period>    link to the latest release's scorecard, e.g.
+                        published/2026-Q2/index.html
   dagster/              Dagster run history (`make dev` opens it in the UI)
   logs/last_run.log     dbt's log lines of the last run (shown live with --verbose)
+  logs/errors.log       full traces of failures (the terminal gets one line)
+  nq57.lock             the writer lock: one command that changes the home at a time
 """
+
+EXIT_CODES = ("Exit codes: 0 success; 1 rejected files, a refused gate or a home that fails "
+              "verification; 2 usage error; 3 the home is busy (--no-wait); 4 a failure "
+              "(disk full, permission denied, a crash): one line here, the trace in "
+              "NQ57_HOME/logs/errors.log.")
+# Commands that change the home: they hold its writer lock while they run.
+WRITERS = frozenset({"run", "demo", "approve", "waive", "backup", "restore"})
 
 
 
 # --- nq57 check ---------------------------------------------------------------------------
 def _problem_line(problem: Any) -> str:
+    """One problem for the terminal; text a sender chose (sheet, value, messages) is escaped."""
     where = ", ".join(part for part in (
-        f"sheet '{problem.sheet}'" if problem.sheet else "",
+        f"sheet '{printable(problem.sheet)}'" if problem.sheet else "",
         f"row {problem.row}" if problem.row else "",
-        f"column '{problem.column}'" if problem.column else "",
-        f"value '{problem.value}'" if problem.value else "",
+        f"column '{printable(problem.column)}'" if problem.column else "",
+        f"value '{printable(problem.value)}'" if problem.value else "",
     ) if part)
     kind = "ERROR" if problem.severity == "error" else "warning"
     return (f"  [{kind}] {where or 'file'} [{problem.rule}]\n"
-            f"      vi: {problem.message_vi}\n      en: {problem.message_en}")
+            f"      vi: {printable(problem.message_vi)}\n"
+            f"      en: {printable(problem.message_en)}")
+
+
+def _unparsed(name: str) -> tuple[str, Any] | None:
+    """(status, submission) of a path that must not be read, or None for a regular file.
+
+    The path itself is examined without following a link, so a link, pipe or device is
+    rejected unread; a missing or inaccessible path is reported like any other file.
+    """
+    from dagster_project.lib.regular_files import file_kind
+    from dagster_project.lib.submission import not_regular_submission, unopened_submission
+
+    path = Path(name)
+    try:
+        kind = file_kind(path)
+    except FileNotFoundError as error:
+        return "missing", unopened_submission(path, error)
+    except OSError as error:
+        return "rejected", unopened_submission(path, error)
+    return None if kind is None else ("rejected", not_regular_submission(path, kind))
+
+
+def _file_report(name: str, status: str, submission: Any) -> dict[str, Any]:
+    """One file's entry of the JSON output."""
+    return {
+        "file": str(Path(name)),
+        "sha256": submission.sha256 or None,
+        "source": submission.source,
+        "status": status,
+        "rows_read": submission.rows_read,
+        "rows_accepted": len(submission.rows),
+        "rows_quarantined": submission.rows_quarantined,
+        "metadata": {k: str(v) for k, v in submission.metadata.items()},
+        "problems": [p.as_dict() for p in submission.problems],
+    }
+
+
+_VERDICTS = {"accepted": "ACCEPTED / CHẤP NHẬN", "rejected": "REJECTED / KHÔNG CHẤP NHẬN",
+             "missing": "NOT FOUND / KHÔNG TÌM THẤY TỆP"}
+
+
+def _say_verdict(name: str, status: str, submission: Any, written: Path | None) -> None:
+    """One file's verdict and problems for the terminal; its name is escaped."""
+    from dagster_project.lib.terminal import printable
+
+    _say(f"{printable(str(Path(name)))}: {_VERDICTS[status]} — "
+         f"{submission.source or 'unknown source'}; "
+         f"{len(submission.rows)}/{submission.rows_read} rows valid")
+    for problem in submission.problems:
+        _say(_problem_line(problem))
+    if written:
+        _say(f"  feedback / phản hồi: {printable(str(written))}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate files against the contracts without loading anything."""
-    from dagster_project.lib.isolation import parse_files
+    """Validate files against the contracts without loading anything.
 
-    missing = [name for name in args.files if not Path(name).is_file()]
-    for name in missing:
-        _say(f"{name}: not found / không tìm thấy tệp")
-    all_accepted = not missing
-    reports = []
-    paths = [Path(name) for name in args.files if name not in missing]
+    Every path named gets a verdict in the order given, in text or inside the JSON (which
+    stays the only thing on stdout): a missing path, a link or an unreadable file included.
+    """
+    from dagster_project.lib.isolation import parse_files
+    from dagster_project.lib.terminal import json_text
+
+    verdicts = {index: found for index, name in enumerate(args.files)
+                if (found := _unparsed(name)) is not None}
+    readable = [index for index in range(len(args.files)) if index not in verdicts]
+    paths = [Path(args.files[index]) for index in readable]
     submissions = parse_files(paths)
     feedback = (_write_feedback(args.feedback, paths, submissions) if args.feedback
                 else [None] * len(paths))
-    for path, submission, written in zip(paths, submissions, feedback, strict=True):
-        all_accepted &= submission.accepted
-        reports.append({
-            "file": str(path),
-            "sha256": submission.sha256,
-            "source": submission.source,
-            "status": "accepted" if submission.accepted else "rejected",
-            "rows_read": submission.rows_read,
-            "rows_accepted": len(submission.rows),
-            "rows_quarantined": submission.rows_quarantined,
-            "metadata": {k: str(v) for k, v in submission.metadata.items()},
-            "problems": [p.as_dict() for p in submission.problems],
-        })
+    written = dict(zip(readable, feedback, strict=True))
+    for index, submission in zip(readable, submissions, strict=True):
+        verdicts[index] = ("accepted" if submission.accepted else "rejected", submission)
+    reports = []
+    for index, name in enumerate(args.files):
+        status, submission = verdicts[index]
+        reports.append(_file_report(name, status, submission))
         if args.feedback:
-            reports[-1]["feedback"] = str(written) if written else None
+            reports[-1]["feedback"] = str(written[index]) if written.get(index) else None
         if not args.json:
-            verdict = ("ACCEPTED / CHẤP NHẬN" if submission.accepted
-                       else "REJECTED / KHÔNG CHẤP NHẬN")
-            _say(f"{path}: {verdict} — {submission.source or 'unknown source'}; "
-                 f"{len(submission.rows)}/{submission.rows_read} rows valid")
-            for problem in submission.problems:
-                _say(_problem_line(problem))
-            if written:
-                _say(f"  feedback / phản hồi: {written}")
+            _say_verdict(name, status, submission, written.get(index))
+    all_accepted = all(report["status"] == "accepted" for report in reports)
     if args.json:
-        _say(json.dumps({"files": reports, "all_accepted": all_accepted}, ensure_ascii=False,
-                        indent=2))
+        _say(json_text({"files": reports, "all_accepted": all_accepted}))
     return EXIT_OK if all_accepted else EXIT_FAILED
 
 
@@ -233,18 +297,48 @@ def _failed_checks(result: Any) -> list[Any]:
     return [e for e in result.get_asset_check_evaluations() if not e.passed]
 
 
-def _step_failures(result: Any) -> list[str]:
-    messages = []
+def _error_text(error: Any) -> str:
+    """A Dagster error and its causes as one text, traces included (for the log)."""
+    parts = []
+    while error is not None:
+        parts.append(f"{error.message.strip()}\n{''.join(error.stack or [])}")
+        error = error.cause or error.context
+    return "\n".join(parts)
+
+
+def _root_message(error: Any) -> str:
+    """The innermost cause of a Dagster error: what went wrong, not the wrapper."""
+    while error is not None and (error.cause or error.context) is not None:
+        error = error.cause or error.context
+    return "" if error is None else error.message.strip()
+
+
+def _step_failures(result: Any) -> list[tuple[str, str, str]]:
+    """``(step, message, full text)`` of each failed step, failed checks left out."""
+    failures = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error
             user = event.step_failure_data.user_failure_data
-            text = user.description if user and user.description else (
-                error.message if error else "")
+            text = user.description if user and user.description else _root_message(error)
             if "DagsterAssetCheckFailedError" in (error.cls_name if error else ""):
                 continue  # already listed as a failed check
-            messages.append(f"{event.step_key}: {text.strip()}")
-    return messages
+            failures.append((event.step_key, text.strip(), _error_text(error)))
+    return failures
+
+
+def prune_failed_staging(home: Home, run_id: str | None = None) -> None:
+    """Remove the staging build of a run that failed (not one the gate refused).
+
+    Builds the gate judged are kept a while for review (see ``prepare_staging``); a crashed
+    build is of no use to anyone and may be what filled the disk. Without ``run_id`` (the
+    run died before it had one), builds with no audit are removed.
+    """
+    import shutil
+
+    for folder in home.staging.glob(run_id or "*"):
+        if folder.is_dir() and (run_id or not (home.runs / folder.name / "audit.json").exists()):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_pipeline(home: Home, inbox: Path | None, period: str | None,
@@ -254,11 +348,15 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
 
     if period is not None:
         quarter_bounds(period)  # validates the key before anything runs
-    elif (period := _default_period(home, inbox, verbose)) is None:
+    if not _home_verifies(home):
+        return EXIT_FAILED
+    if period is None and (period := _default_period(home, inbox, verbose)) is None:
         _say("No progress reports found in the inbox / Không có báo cáo tiến độ trong hộp thư.")
         return EXIT_FAILED
-    _say(f"nq57 run: period {period}, home {home.root}, inbox {inbox or home.inbox}")
+    _say(f"nq57 run: period {period}, home {printable(str(home.root))}, "
+         f"inbox {printable(str(inbox or home.inbox))}")
     started = time.monotonic()
+    before = latest_release(home, period)
     result = _execute(home, inbox, period, verbose, auto_approve)
     failed_checks = [e for e in _failed_checks(result) if e.check_name != "publishable"]
     for evaluation in failed_checks:
@@ -266,29 +364,68 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
         severity = evaluation.severity.value if evaluation.severity else ""
         _say(f"  check failed [{severity}]: {evaluation.asset_key.to_user_string()} "
              f"{evaluation.check_name} {description}")
-    published = home.published / period / "index.html"
-    if result.success and published.exists():
-        _say(f"Published / Đã công bố {period} in {time.monotonic() - started:.0f} s: "
-             f"{published}")
-        release = latest_release(home, period)
-        if release is not None:
-            _say(f"  release / bản công bố v{release.version}: {release.path} "
-                 f"({release.manifest['changes_summary']})")
-            for output in sorted((release.path / "scorecard").glob("*.*")):
-                if output.suffix in (".html", ".pdf", ".xlsx"):
-                    _say(f"  {output}")
-        return EXIT_OK
-    for message in _step_failures(result):
-        _say(f"  step failed: {message}")
+    release = latest_release(home, period)
+    if result.success and release is not None:
+        return _say_published(home, period, before, release, time.monotonic() - started)
+    failures = _step_failures(result)
+    faults = [fault for _, _, text in failures if (fault := describe_fault(text, home.root))]
+    traces = [write_trace(home.root / "logs", f"run {result.run_id}, step {step}:\n{text}")
+              for step, _, text in failures]
+    if faults:
+        _say(f"nq57: {faults[0]}")
+        _say(f"  NOT published / KHÔNG công bố {period}; trace / chi tiết: {traces[0]}")
+        prune_failed_staging(home, result.run_id)
+        return EXIT_ERROR
+    for step, message, _ in failures:
+        _say(f"  step failed: {step}: {printable(_first_line(message))}")
     audit = read_audit(home, result.run_id)
-    if audit is None:
-        reason = "see the failed checks above / xem các kiểm tra không đạt ở trên"
-    elif audit.publishable:
-        reason = "the publication step failed (above) / bước công bố bị lỗi (xem trên)"
-    else:
-        reason = audit.reason()
+    refused = audit is not None and not audit.publishable
+    # The scorecard step fails on purpose when the gate refused; any other failure is a crash.
+    crashed = [step for step, _, _ in failures if not (refused and step == "scorecard")]
+    if crashed:
+        _say(f"NOT published / KHÔNG công bố {period}: {', '.join(crashed)} failed / bị lỗi; "
+             f"trace / chi tiết: {traces[0]}")
+        prune_failed_staging(home, result.run_id)
+        return EXIT_ERROR
+    reason = (audit.reason() if refused
+              else "see the failed checks above / xem các kiểm tra không đạt ở trên")
     _say(f"NOT published / KHÔNG công bố {period}: {reason}")
     return EXIT_FAILED
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _say_published(home: Home, period: str, before: Any, release: Any, took: float) -> int:
+    """Name the release (new, or the one that stands unchanged) and its files."""
+    if before is not None and before.version == release.version:
+        _say(f"Unchanged / Không đổi {period}: v{release.version} stands (same data, "
+             f"decisions and code) / đã công bố v{release.version}, không tạo bản mới")
+    else:
+        _say(f"Published / Đã công bố {period} in {took:.0f} s: "
+             f"{home.published / period / 'index.html'}")
+        _say(f"  release / bản công bố v{release.version}: {release.path} "
+             f"({release.manifest['changes_summary']})")
+    for output in sorted((release.path / "scorecard").glob("*.*")):
+        if output.suffix in (".html", ".pdf", ".xlsx"):
+            _say(f"  {output}")
+    return EXIT_OK
+
+
+def _home_verifies(home: Home) -> bool:
+    """Run ``nq57 verify``'s checks; say what fails and refuse to go on if anything does."""
+    from dagster_project.lib.verify import verify_home
+
+    findings = verify_home(home)
+    if findings:
+        _say(f"nq57: thư mục {home.root} không khớp với hồ sơ của nó, không công bố / the home "
+             f"fails verification; nothing is published until it is repaired or restored "
+             f"(`nq57 verify`, `nq57 restore`):")
+        for finding in findings:
+            _say(f"  ✗ {printable(finding.line())}")
+    return not findings
 
 
 def _default_period(home: Home, inbox: Path | None, verbose: bool) -> str | None:
@@ -343,8 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="nq57 — warehouse and quarterly scorecard for monitoring Resolution "
                     "57-NQ/TW: ingest agency spreadsheets, build the DuckDB warehouse with "
                     "dbt, gate with Great Expectations, publish the Vietnamese scorecard.",
-        epilog=HOME_LAYOUT + "\nExit codes: 0 success, 1 rejected files or gate failed, "
-                             "2 usage error.",
+        epilog=HOME_LAYOUT + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -415,19 +551,61 @@ def build_parser() -> argparse.ArgumentParser:
                           help="output .xlsx (default ./<agency_id>_<period>_bao_cao_tien_do"
                                ".xlsx)")
     template.set_defaults(func=cmd_template)
+
     add_review_commands(commands)
+    add_home_commands(commands)
+    for name, sub in commands.choices.items():
+        if name in WRITERS:
+            sub.add_argument("--no-wait", action="store_true",
+                             help="if another command is writing to the home, exit 3 at once "
+                                  "instead of waiting for it")
     return parser
+
+
+def _locked(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Run a command that changes the home under the home's writer lock."""
+    home = Home.from_env()
+    if args.command != "restore":
+        home = home.ensure()
+    command = " ".join(["nq57", *argv])[:200]
+    with writer_lock(home, command, wait=not args.no_wait, on_wait=_say):
+        return args.func(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``nq57`` console script."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
+        if args.command in WRITERS:
+            return _locked(args, argv)
         return args.func(args)
+    except HomeBusyError as error:
+        _say(f"nq57: {error}")
+        return EXIT_BUSY
     except ValueError as error:
         _say(f"nq57: {error}")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        _say("nq57: interrupted / đã dừng (nothing half-written is visible to readers)")
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - one line for the user, the trace to the log
+        return _fault(error)
+
+
+def _fault(error: BaseException) -> int:
+    """Say a failure in one line (the trace goes to the home's log) and exit 4."""
+    home = Home.from_env()
+    trace = write_trace(home.root / "logs", error)
+    with contextlib.suppress(OSError):
+        prune_failed_staging(home)
+    line = (describe_fault(error, home.root)
+            or f"{type(error).__name__}: {_first_line(str(error))}")
+    _say(f"nq57: {printable(line)}")
+    _say(f"  trace / chi tiết: {trace}" if trace else
+         "  (the trace could not be written either / không ghi được chi tiết lỗi)")
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dagster import Definitions, define_asset_job
+from dagster import Definitions, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from dagster_project.defs.ingest.inbox import inbox_submissions
@@ -22,6 +22,9 @@ MONTHLY_JOB = define_asset_job(
     selection="*",
     partitions_def=QUARTERS,
     description="Ingest the inbox, build the warehouse, run the gate, publish the quarter.",
+    # One process per run: steps share the run's writer lock, and 45 suite steps do not
+    # each start a Python process.
+    executor_def=in_process_executor,
 )
 
 

@@ -37,3 +37,12 @@ def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
         assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2",
                      "--auto-approve"]) == 0
     return home
+
+
+def copy_home(source: Path, target: Path) -> Path:
+    """A working copy of a home: links kept as links, run history and staging left out."""
+    import shutil
+
+    shutil.copytree(source, target, symlinks=True,
+                    ignore=shutil.ignore_patterns("dagster", "staging", "logs", "nq57.lock*"))
+    return target

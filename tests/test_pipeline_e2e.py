@@ -108,7 +108,7 @@ def test_corrupted_resubmission_blocks_publication(
     from dagster_project.lib.release import latest_release, verify_release
 
     home = tmp_path / "home"
-    shutil.copytree(published_home, home,
+    shutil.copytree(published_home, home, symlinks=True,
                     ignore=shutil.ignore_patterns("published", "dagster", "runs", "staging"))
     inbox = tmp_path / "inbox"
     report = demo_inbox / "reports" / "2026-06" / "BC_BKHCN_2026-06.xlsx"
@@ -133,7 +133,7 @@ def test_corrupted_resubmission_blocks_publication(
 
     # The release published before the failure is untouched, and latest still names it.
     releases = home / "releases" / "2026-Q2"
-    assert sorted(p.name for p in releases.iterdir()) == ["latest.json", "v1"]
+    assert sorted(p.name for p in releases.iterdir()) == ["latest", "latest.json", "v1"]
     assert verify_release(releases / "v1") == []
     assert latest_release(Home(home), "2026-Q2").version == 1
 

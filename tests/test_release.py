@@ -54,6 +54,11 @@ def test_first_release_is_complete_and_verifiable(home: Home) -> None:
     assert manifest["marts"]["fct_task"]["rows"] == 1937
     assert (release.path / "marts" / "agg_public_service_rates.parquet").exists()
     assert "scorecard/index.html" in manifest["files"]
+    # Readers reach it through links that follow the one pointer that moves.
+    assert (home.releases / PERIOD / "latest").readlink() == Path("v1")
+    assert json.loads((home.releases / PERIOD / "latest.json").read_text())["version"] == 1
+    assert (home.published / PERIOD / "index.html").read_bytes() == (
+        release.path / "scorecard" / "index.html").read_bytes()
     assert len(manifest["rule_catalogue_sha256"]) == 64
     with duckdb.connect(str(home.warehouse), read_only=True) as con:
         (received,) = con.execute("select count(*) from marts.fct_submission").fetchone()
@@ -122,6 +127,10 @@ def _assert_consistent(home: Home) -> int | None:
     latest = latest_release(home, PERIOD)
     if latest is not None:
         assert latest.path.is_dir() and verify_release(latest.path) == []
+        # What readers open is that release: the pointer file and the published scorecard.
+        assert (period_dir / "latest").resolve() == latest.path.resolve()
+        assert (home.published / PERIOD).resolve() == (latest.path / "scorecard").resolve()
+        assert _bytes(home.published / PERIOD) == _bytes(latest.path / "scorecard")
     return None if latest is None else latest.version
 
 

@@ -8,8 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.lib.audit import Audit
 from dagster_project.lib.paths import Home
-from dagster_project.lib.review import ReviewError, approve, read_log, verify_log, waive
+from dagster_project.lib.review import (
+    ReviewError,
+    _digest,
+    approve,
+    log_head,
+    read_log,
+    verify_log,
+    waive,
+)
 
 AT = datetime(2026, 7, 3, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 REASON = "Bộ Tài chính đã gửi giải trình bằng văn bản số 123/BTC-HCSN"
@@ -39,9 +48,87 @@ def test_an_edited_or_removed_entry_breaks_the_chain(home: Home) -> None:
     edited = json.loads(lines[0]) | {"by": "Z"}
     path.write_text("\n".join([json.dumps(edited), lines[2]]) + "\n", encoding="utf-8")
     assert verify_log(home, "2026-Q2") == [
-        "entry 1: content changed after it was written",
-        "entry 2: does not follow entry 1",
+        "dòng 1: nội dung đã bị sửa / line 1: content changed after it was written",
+        "dòng 2: không nối tiếp dòng trước / line 2: does not follow line 1 (inserted, "
+        "reordered or deleted lines)",
     ]
+
+
+def test_each_decision_records_the_os_user_and_host(home: Home) -> None:
+    import getpass
+    import socket
+
+    entry = approve(home, "2026-Q2", "Nguyễn Văn A", AT, "f" * 64, "run-1")
+    assert (entry["os_user"], entry["host"]) == (getpass.getuser(), socket.gethostname())
+    assert entry["by"] == "Nguyễn Văn A"
+
+
+def _published_log(home: Home) -> list[str]:
+    """Three decisions, then a release that recorded the log's head, as publication does."""
+    waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT)
+    approve(home, "2026-Q2", "Nguyễn Văn A", AT, "f" * 64, "run-1")
+    approve(home, "2026-Q2", "Lê Văn C", AT, "e" * 64, "run-2")
+    release = home.releases / "2026-Q2" / "v1"
+    release.mkdir(parents=True)
+    (release / "manifest.json").write_text(json.dumps(
+        {"version": 1, "review_log_head": log_head(home, "2026-Q2")}), encoding="utf-8")
+    return _log(home).read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _log(home: Home) -> Path:
+    return home.root / "reviews" / "2026-Q2.jsonl"
+
+
+def _forged(lines: list[str]) -> list[str]:
+    """The approver renamed, and every hash after it recomputed: a consistent chain."""
+    entries = [json.loads(line) for line in lines]
+    entries[1]["by"] = "Người Khác"
+    previous = None
+    for entry in entries:
+        entry["previous_sha256"] = previous
+        entry["sha256"] = _digest(entry)
+        previous = entry["sha256"]
+    return [json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n" for entry in entries]
+
+
+def _edited(lines: list[str]) -> list[str]:
+    entry = json.loads(lines[1]) | {"by": "Người Khác"}
+    return [lines[0], json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n", lines[2]]
+
+
+def _inserted(lines: list[str]) -> list[str]:
+    extra = json.loads(lines[1]) | {"by": "Người Khác", "at": "2026-07-04T10:00:00+07:00"}
+    extra["sha256"] = _digest(extra)
+    return [lines[0], lines[1], json.dumps(extra, sort_keys=True) + "\n", lines[2]]
+
+
+TAMPERING = {
+    "edit": (_edited, "line 2: content changed"),
+    "insert": (_inserted, "line 4: does not follow line 3"),
+    "reorder": (lambda lines: [lines[1], lines[0], lines[2]], "line 1: does not follow the start"),
+    "delete first": (lambda lines: lines[1:], "line 1: does not follow the start"),
+    "delete last": (lambda lines: lines[:-1], "lines 3–3: deleted; release v1 recorded 3 lines"),
+    "truncate": (lambda lines: [*lines[:2], lines[2][:40]], "line 3: the file ends inside a line"),
+    "forged chain": (_forged, "line 3: not the entry release v1 recorded (the log was "
+                              "rewritten)"),
+}
+
+
+@pytest.mark.parametrize("variant", TAMPERING)
+def test_every_kind_of_tampering_is_found_and_named(home: Home, variant: str) -> None:
+    lines = _published_log(home)
+    assert verify_log(home, "2026-Q2") == []
+    tamper, says = TAMPERING[variant]
+    _log(home).write_text("".join(tamper(lines)), encoding="utf-8")
+
+    problems = verify_log(home, "2026-Q2")
+
+    assert any(says in problem for problem in problems), problems
+    audit = Audit("2026-Q2", "run-3", "f" * 64, rules_passed=True, approval=None,
+                  auto_approved=True, record_problems=problems)
+    assert not audit.publishable and says in audit.reason()
+    with pytest.raises(ReviewError, match="damaged"):  # nothing is appended to a broken log
+        approve(home, "2026-Q2", "Nguyễn Văn A", AT, "f" * 64, "run-3")
 
 
 @pytest.mark.parametrize(("rule", "by", "reason", "says"), [

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Generator
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 
+from dagster_project.lib.home_lock import writer_lock
 from dagster_project.lib.paths import Home
 
 
@@ -31,3 +34,12 @@ class Nq57Settings(ConfigurableResource):
         """The inbox to ingest: configured, else ``NQ57_INBOX``, else ``<home>/inbox``."""
         configured = self.inbox or os.environ.get("NQ57_INBOX", "")
         return Path(configured).resolve() if configured else self.home_dir().inbox
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Generator[Nq57Settings]:
+        """Hold the home's writer lock while the run executes; wait, saying for whom."""
+        run = context.run
+        command = f"dagster run {run.run_id[:8]} ({run.job_name})" if run else "dagster run"
+        log = context.log.info if context.log else (lambda _message: None)
+        with writer_lock(self.home_dir(), command, on_wait=log):
+            yield self

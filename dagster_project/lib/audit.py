@@ -22,7 +22,7 @@ import duckdb
 
 from dagster_project.lib.gate import GateVerdict, read_verdict
 from dagster_project.lib.paths import Home
-from dagster_project.lib.review import ReviewLog, read_log
+from dagster_project.lib.review import ReviewLog, read_log, verify_log
 
 __all__ = ["Audit", "Build", "approval_for", "judge", "mart_fingerprints", "read_audit",
            "read_build", "record_build"]
@@ -88,14 +88,22 @@ class Audit:
     waived: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     missing_suites: list[str] = field(default_factory=list)
+    # Where the quarter's records (review log, releases, pointer) do not verify: decisions
+    # or earlier publications cannot be trusted, so nothing publishes.
+    record_problems: list[str] = field(default_factory=list)
 
     @property
     def publishable(self) -> bool:
-        """Rules passed (or were waived) and someone, or the demo flag, approved."""
-        return self.rules_passed and (self.approval is not None or self.auto_approved)
+        """The review log holds, rules passed (or were waived), and someone approved."""
+        return (not self.record_problems and self.rules_passed
+                and (self.approval is not None or self.auto_approved))
 
     def reason(self) -> str:
         """Why the period may or may not be published, in Vietnamese and English."""
+        if self.record_problems:
+            return (f"hồ sơ của kỳ {self.period_key} không khớp (nhật ký quyết định, bản công "
+                    f"bố) / the quarter's records do not verify: "
+                    f"{'; '.join(self.record_problems)}")
         if not self.rules_passed:
             parts = [f"quy tắc chặn không đạt / blocking rules failed: "
                      f"{', '.join(self.failed_blocking)}"] if self.failed_blocking else []
@@ -120,9 +128,13 @@ def approval_for(log: ReviewLog, fingerprint: str | None) -> dict[str, Any] | No
     return matching[-1] if matching else None
 
 
-def judge(home: Home, run_id: str, period_key: str, auto_approve: bool = False
-          ) -> tuple[Audit, GateVerdict]:
-    """Judge the run's audit against the period's review log and record it."""
+def judge(home: Home, run_id: str, period_key: str, auto_approve: bool = False,
+          record_problems: list[str] | None = None) -> tuple[Audit, GateVerdict]:
+    """Judge the run's audit against the period's review log and record it.
+
+    ``record_problems`` are the findings of ``nq57 verify`` on the quarter's records; the
+    review log is verified here in any case, so no caller can skip it.
+    """
     log = read_log(home, period_key)
     verdict = read_verdict(home, run_id, period_key, waived_rules=set(log.waivers))
     build = read_build(home, run_id)
@@ -135,6 +147,8 @@ def judge(home: Home, run_id: str, period_key: str, auto_approve: bool = False
         waived=[r.rule_id for r in verdict.waived],
         warnings=[r.rule_id for r in verdict.warnings],
         missing_suites=list(verdict.missing_suites),
+        record_problems=record_problems if record_problems is not None
+        else verify_log(home, period_key),
     )
     (home.runs / run_id / AUDIT).write_text(
         json.dumps({**asdict(audit), "publishable": audit.publishable,

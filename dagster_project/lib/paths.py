@@ -21,6 +21,17 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 REPORTS_DIR = REPO_ROOT / "reports"
 
 
+# The Dagster instance of a home: local storage under it; no usage statistics leave a
+# government machine; runs launched from the UI queue and run one at a time (each also holds
+# the home's writer lock, like `nq57 run`).
+DAGSTER_INSTANCE = """\
+telemetry:
+  enabled: false
+run_queue:
+  max_concurrent_runs: 1
+"""
+
+
 @dataclass(frozen=True)
 class Home:
     """The nq57 home directory and the fixed layout inside it."""
@@ -96,13 +107,14 @@ class Home:
 
     def ensure(self) -> Home:
         """Create the layout if missing and export NQ57_HOME for dbt and Dagster."""
-        for folder in (self.root, self.archive, self.landing, self.published, self.releases,
-                       self.runs, self.staging, self.dagster):
+        for folder in (self.root, self.inbox, self.archive, self.landing, self.published,
+                       self.releases, self.runs, self.staging, self.dagster):
             folder.mkdir(parents=True, exist_ok=True)
         instance_config = self.dagster / "dagster.yaml"
-        if not instance_config.exists():
-            # Local storage under the home; no usage statistics leave a government machine.
-            instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        if not instance_config.exists() or instance_config.read_text(
+                encoding="utf-8") != DAGSTER_INSTANCE:
+            with replacing(instance_config) as temporary:
+                temporary.write_text(DAGSTER_INSTANCE, encoding="utf-8")
         os.environ["NQ57_HOME"] = str(self.root)
         return self
 

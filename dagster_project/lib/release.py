@@ -5,13 +5,15 @@ Parquet snapshot of every mart, the scorecard files, the gate's results, and a
 ``manifest.json`` with the input files' hashes, the code and rule-catalogue versions, the
 time of publication and the SHA-256 of every file in the release.
 
-Publishing is crash-safe: the release is written into a hidden folder beside the versions,
-flushed to disk, and renamed to ``v<N>`` in one step; only then is ``latest.json`` replaced
-(written to a temporary file and renamed over the old one). A process killed at any moment
-leaves either the previous release and pointer, or the new release complete: a half-written
-folder is never named ``v<N>`` and is swept away by the next publication. Earlier versions
-are never written to again; a re-publication is a new version with a summary of what
-changed against the one before.
+Publishing is crash-safe and has one commit point. The release is written into a hidden
+folder beside the versions, flushed to disk, and renamed to ``v<N>`` in one step; then the
+``latest`` link of the period (``latest -> v<N>``) is replaced in one rename. Everything a
+reader sees goes through that link: ``latest.json`` is a link to ``latest/release.json``
+and ``published/<period>`` a link to ``releases/<period>/latest/scorecard``. A process
+killed at any moment therefore leaves readers the previous release or the new one, whole,
+never a mixture; a half-written folder is never named ``v<N>`` and is swept away by the
+next publication. Earlier versions are never written to again; a re-publication is a new
+version with a summary of what changed against the one before.
 """
 
 from __future__ import annotations
@@ -34,10 +36,14 @@ from dagster_project.lib.audit import mart_fingerprints
 from dagster_project.lib.gate import catalogue_sha256
 from dagster_project.lib.paths import REPO_ROOT, Home
 
-__all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "verify_release"]
+__all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "release_versions",
+           "verify_release"]
 
 MANIFEST = "manifest.json"
 LATEST = "latest.json"
+LATEST_LINK = "latest"  # the one pointer that moves: latest -> v<N>
+MANIFEST_SUM = "manifest.sha256"  # `sha256sum -c` format: the manifest's own checksum
+POINTER = "release.json"  # in every version; latest.json links to latest/release.json
 CHANGES = "changes.json"
 VERSION = re.compile(r"^v(\d+)$")
 # The national headline of the quarter, compared between versions in the change summary.
@@ -58,6 +64,9 @@ class ReleaseInputs:
     run_id: str
     published_at: datetime
     notes: dict[str, Any] | None = None  # e.g. approvals and waivers, recorded as given
+    # The review log's head when published ({"lines", "last_sha256"}): a log rewritten
+    # later, even with recomputed hashes, no longer matches it.
+    review_log_head: dict[str, Any] | None = None
     # Further folders of the release by name, e.g. {"quality": annex, "data_docs": site}.
     folders: dict[str, Path] = field(default_factory=dict)
 
@@ -79,7 +88,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _versions(period_dir: Path) -> list[int]:
+def release_versions(period_dir: Path) -> list[int]:
+    """The version numbers published in a period's folder, oldest first."""
     if not period_dir.is_dir():
         return []
     return sorted(int(m[1]) for child in period_dir.iterdir()
@@ -89,14 +99,14 @@ def _versions(period_dir: Path) -> list[int]:
 def latest_release(home: Home, period_key: str) -> Release | None:
     """The release ``latest.json`` points to for the period, or None if none was published."""
     pointer = home.releases / period_key / LATEST
-    if not pointer.exists():
+    if not pointer.exists():  # also a link to a missing version: nothing was published
         return None
     version = json.loads(pointer.read_text(encoding="utf-8"))["version"]
     path = home.releases / period_key / f"v{version}"
     return Release(path, version, json.loads((path / MANIFEST).read_text(encoding="utf-8")))
 
 
-def _code_version() -> dict[str, Any]:
+def code_version() -> dict[str, Any]:
     """The commit the code was run from, and whether the working tree had changes."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, text=True,
@@ -182,23 +192,57 @@ def _write_json(path: Path, payload: dict[str, Any]) -> None:
 def _fsync_tree(root: Path) -> None:
     """Flush every file and folder of ``root`` to disk before it is renamed into place."""
     for path in [*_files(root), *sorted(p for p in root.rglob("*") if p.is_dir()), root]:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_dir(path)  # a file's descriptor is flushed the same way
 
 
-def _move_latest(period_dir: Path, version: int, published_at: datetime) -> None:
-    temporary = period_dir / f".{LATEST}.tmp"
-    _write_json(temporary, {"version": version, "path": f"v{version}",
-                            "published_at": published_at.isoformat()})
-    fd = os.open(temporary, os.O_RDONLY)
+def _link(target: str, link: Path) -> None:
+    """Point ``link`` at ``target`` in one rename (``ln -sfn`` is not atomic)."""
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    if link.is_dir() and not link.is_symlink():  # a folder left by an older layout
+        stale = link.with_name(f".{link.name}.stale-{os.getpid()}")
+        os.replace(link, stale)
+        os.replace(temporary, link)
+        shutil.rmtree(stale, ignore_errors=True)
+    else:
+        os.replace(temporary, link)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder (or a file) to disk: a rename is durable once its folder is."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(temporary, period_dir / LATEST)
+
+
+def _move_latest(home: Home, period_key: str, version: int) -> None:
+    """The commit point: ``latest -> v<N>``; the reader-facing links follow it."""
+    period_dir = home.releases / period_key
+    _link(f"v{version}", period_dir / LATEST_LINK)
+    _fsync_dir(period_dir)
+    ensure_reader_links(home, period_key)
+
+
+def ensure_reader_links(home: Home, period_key: str) -> None:
+    """``latest.json`` and ``published/<period>`` as links through ``latest`` (made once).
+
+    They never change afterwards: moving ``latest`` moves what both show. A home of the
+    older layout (a ``latest.json`` file, a ``published/<period>`` folder) is converted.
+    """
+    period_dir = home.releases / period_key
+    if not (period_dir / LATEST_LINK).is_symlink():
+        return
+    if not (period_dir / LATEST).is_symlink():
+        _link(f"{LATEST_LINK}/{POINTER}", period_dir / LATEST)
+        _fsync_dir(period_dir)
+    published = home.published / period_key
+    if not published.is_symlink():
+        home.published.mkdir(parents=True, exist_ok=True)
+        _link(f"../releases/{period_key}/{LATEST_LINK}/scorecard", published)
+        _fsync_dir(home.published)
 
 
 def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Release:
@@ -216,7 +260,7 @@ def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Relea
     period_dir.mkdir(parents=True, exist_ok=True)
     for stale in period_dir.glob(".building-*"):  # left by a killed publication
         shutil.rmtree(stale, ignore_errors=True)
-    version = max(_versions(period_dir), default=0) + 1
+    version = max(release_versions(period_dir), default=0) + 1
     previous = latest_release(home, inputs.period_key)
     build = period_dir / f".building-v{version}-{os.getpid()}"
     build.mkdir()
@@ -230,34 +274,53 @@ def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Relea
         _copy_tree(source, build / name)
     changes = _changes(previous, marts, headline, files_in)
     _write_json(build / CHANGES, changes)
+    _write_json(build / POINTER, {"version": version, "path": f"v{version}",
+                                  "published_at": inputs.published_at.isoformat()})
     manifest = {
         "period": inputs.period_key,
         "version": version,
         "published_at": inputs.published_at.isoformat(),
         "run_id": inputs.run_id,
-        "code_version": _code_version(),
+        "code_version": code_version(),
         "rule_catalogue_sha256": catalogue_sha256(),
         "headline": headline,
         "marts": marts,
         "inputs": files_in,
         "notes": inputs.notes or {},
         "changes_summary": changes["summary"],
+        "review_log_head": inputs.review_log_head,
         "files": {str(path.relative_to(build)): _sha256(path) for path in _files(build)},
     }
     _write_json(build / MANIFEST, manifest)
+    (build / MANIFEST_SUM).write_text(f"{_sha256(build / MANIFEST)}  {MANIFEST}\n",
+                                      encoding="utf-8")
     _fsync_tree(build)
     target = period_dir / f"v{version}"
     os.rename(build, target)  # the release appears complete, or not at all
-    _fsync_tree(period_dir)
-    _move_latest(period_dir, version, inputs.published_at)
+    _fsync_dir(period_dir)
+    _move_latest(home, inputs.period_key, version)
     return Release(target, version, manifest)
 
 
 def verify_release(path: Path) -> list[str]:
-    """Files of a release that are missing, extra or changed against its manifest."""
-    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    """Files of a release that are missing, extra or changed against its manifest.
+
+    The manifest is checked against its own checksum first, so a changed figure in the
+    manifest is found as surely as a changed byte in a scorecard page.
+    """
+    try:
+        recorded = (path / MANIFEST_SUM).read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError):
+        return [f"missing: {MANIFEST_SUM}"]
+    try:
+        if _sha256(path / MANIFEST) != recorded:
+            return [f"changed: {MANIFEST}"]
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except OSError:
+        return [f"missing: {MANIFEST}"]
     expected: dict[str, str] = manifest["files"]
-    found = {str(p.relative_to(path)): p for p in _files(path) if p.name != MANIFEST}
+    found = {name: p for p in _files(path)
+             if (name := str(p.relative_to(path))) not in (MANIFEST, MANIFEST_SUM)}
     problems = [f"missing: {name}" for name in sorted(set(expected) - set(found))]
     problems += [f"extra: {name}" for name in sorted(set(found) - set(expected))]
     problems += [f"changed: {name}" for name in sorted(set(expected) & set(found))

@@ -4,7 +4,8 @@ It depends on every asset that carries a check (the dbt models and seeds with th
 tests, and the assets of the GX suites), so in the Dagster UI the graph shows what the gate
 waited for. It materialises the audit — rule results against the review log's waivers, the
 build's data fingerprint, and the approval of that data (or the demo's auto-approval) — and
-its blocking ``publishable`` check stops the scorecard when any of it is missing.
+its blocking ``publishable`` check stops the scorecard when any of it is missing, or when
+the quarter's records (review log, earlier releases, pointer) do not verify.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
@@ -24,6 +25,7 @@ from dagster_project.defs.resources import Nq57Settings
 from dagster_project.defs.transform.dbt import nq57_dbt_models
 from dagster_project.lib.audit import judge
 from dagster_project.lib.gate import load_catalogue
+from dagster_project.lib.verify import verify_period
 
 RELEASE_GATE = AssetKey("release_gate")
 GATED_ASSETS = sorted(
@@ -47,7 +49,9 @@ GATED_ASSETS = sorted(
 def release_gate(context: AssetExecutionContext, nq57: Nq57Settings) -> MaterializeResult:
     """Judge the run's audit of the quarter; the scorecard is published only if it passes."""
     home = nq57.home_dir()
-    audit, verdict = judge(home, context.run.run_id, context.partition_key, nq57.auto_approve)
+    records = [finding.line() for finding in verify_period(home, context.partition_key)]
+    audit, verdict = judge(home, context.run.run_id, context.partition_key, nq57.auto_approve,
+                           record_problems=records)
     context.log.info(f"Release gate {audit.period_key}: {audit.reason()}")
     return MaterializeResult(
         metadata={

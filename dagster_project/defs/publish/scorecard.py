@@ -22,14 +22,26 @@ from dagster_project.defs.publish.release_gate import RELEASE_GATE
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.audit import Audit, read_audit
 from dagster_project.lib.data_docs import write_data_docs
-from dagster_project.lib.gate import GateVerdict, gate_folder, read_gx_results, read_verdict
+from dagster_project.lib.gate import (
+    GateVerdict,
+    catalogue_sha256,
+    gate_folder,
+    read_gx_results,
+    read_verdict,
+)
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
 from dagster_project.lib.quality_annex import rule_history, write_quality_annex
-from dagster_project.lib.release import ReleaseInputs, publish_release
+from dagster_project.lib.release import (
+    Release,
+    ReleaseInputs,
+    code_version,
+    latest_release,
+    publish_release,
+)
 from dagster_project.lib.report.build import GateSummary
 from dagster_project.lib.report.publish import gate_notes, write_report
-from dagster_project.lib.review import ReviewLog, read_log, verify_log
+from dagster_project.lib.review import ReviewLog, log_head, read_log
 from dagster_project.lib.vnformat import fmt_datetime
 
 
@@ -43,18 +55,6 @@ def describe_audit(audit: Audit | None, verdict: GateVerdict | None) -> str:
               f"(observed: {json.dumps(r.observed, ensure_ascii=False)})"
               for r in verdict.failed_blocking]
     return "\n".join(lines)
-
-
-def publish_folder(home: Home, period_key: str, build: Path) -> Path:
-    """Move a finished scorecard folder into ``published/<period>`` in one rename."""
-    target = home.published / period_key
-    previous = home.published / f".previous-{period_key}"
-    shutil.rmtree(previous, ignore_errors=True)
-    if target.exists():
-        os.replace(target, previous)
-    os.replace(build, target)
-    shutil.rmtree(previous, ignore_errors=True)
-    return target
 
 
 def promote_staging(home: Home, run_id: str) -> bool:
@@ -122,19 +122,61 @@ def write_docs(home: Home, run_id: str) -> Path:
     return folder
 
 
-def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict,
-                   log_intact: bool) -> dict[str, Any]:
-    """What the manifest records of the review: approval, waivers, the log's integrity."""
+def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict) -> dict[str, Any]:
+    """What the manifest records of the review: approval, waivers, the data approved."""
     return {
         "approval": audit.approval,
         "auto_approved": audit.auto_approved and audit.approval is None,
         "approvals": list(reviews.approvals),
         "waivers": [reviews.waivers[r.rule_id] for r in verdict.waived],
-        "review_log_intact": log_intact,
+        # The gate refuses a damaged log, so a published release always had an intact one.
+        "review_log_intact": not audit.record_problems,
         "data_fingerprint": audit.data_fingerprint,
         "rules_checked": len(verdict.results),
         "warnings": [r.rule_id for r in verdict.warnings],
     }
+
+
+def _decisions(notes: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two publications the same: data, approval, waivers, rules and code."""
+    return (notes.get("data_fingerprint"), (notes.get("approval") or {}).get("sha256"),
+            notes.get("auto_approved"),
+            sorted(w.get("sha256", "") for w in notes.get("waivers", [])))
+
+
+def unchanged_release(home: Home, period_key: str, notes: dict[str, Any]) -> Release | None:
+    """The latest release if publishing now would repeat it exactly, else None.
+
+    A second run on the same data (a run that waited for another, a scheduled re-run)
+    then publishes nothing new instead of a v<N+1> identical to v<N>.
+    """
+    latest = latest_release(home, period_key)
+    if latest is None:
+        return None
+    manifest = latest.manifest
+    same = (_decisions(manifest.get("notes", {})) == _decisions(notes)
+            and manifest.get("rule_catalogue_sha256") == catalogue_sha256()
+            and manifest.get("code_version") == code_version())
+    return latest if same else None
+
+
+def render_scorecard(home: Home, run_id: str, period_key: str, warehouse: Path,
+                     audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> Path:
+    """Render both editions into the run's own folder, which readers never look at."""
+    folder = home.runs / run_id / "scorecard"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        write_report(con, period_key, folder, generated_at=datetime.now(VIETNAM_TIME),
+                     gate=gate_summary(audit, verdict, reviews))
+    (folder / "gate.json").write_text(json.dumps({
+        "period": period_key,
+        "run_id": run_id,
+        "warnings": [r.__dict__ for r in verdict.warnings],
+        "waived": [{**r.__dict__, "waiver": reviews.waivers[r.rule_id]}
+                   for r in verdict.waived],
+    }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return folder
 
 
 @asset(
@@ -148,8 +190,10 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
 
     Runs only when the release gate's blocking check passed, and re-reads the gate's audit
     of this run before it writes anything. It renders from the run's audited staging
-    warehouse, publishes ``releases/<quarter>/v<N>`` (and ``published/<quarter>``), and
-    only then makes that warehouse the working one.
+    warehouse into the run's folder, publishes ``releases/<quarter>/v<N>`` whole, moves the
+    quarter's ``latest`` link to it (``published/<quarter>`` follows that link), and only
+    then makes that warehouse the working one. Nothing a reader sees changes before the
+    release is complete.
     """
     home = nq57.home_dir()
     period_key = context.partition_key
@@ -162,33 +206,30 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
         raise Failure(description=describe_audit(audit, verdict),
                       metadata={"failed_rules": audit.failed_blocking if audit else []})
     warehouse = home.run_warehouse(run_id)
-    build = home.published / f".build-{period_key}-{run_id}"
-    shutil.rmtree(build, ignore_errors=True)
-    build.mkdir(parents=True)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        written = write_report(con, period_key, build, generated_at=datetime.now(VIETNAM_TIME),
-                               gate=gate_summary(audit, verdict, reviews))
-    (build / "gate.json").write_text(json.dumps({
-        "period": period_key,
-        "run_id": run_id,
-        "warnings": [r.__dict__ for r in verdict.warnings],
-        "waived": [{**r.__dict__, "waiver": reviews.waivers[r.rule_id]}
-                   for r in verdict.waived],
-    }, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    target = publish_folder(home, period_key, build)
+    notes = _release_notes(reviews, audit, verdict)
+    same = unchanged_release(home, period_key, notes)
+    if same is not None:
+        promote_staging(home, run_id)
+        context.log.info(f"{period_key} unchanged since v{same.version}: not republished")
+        return MaterializeResult(metadata={
+            "release": MetadataValue.path(str(same.path)), "release_version": same.version,
+            "changes": "unchanged / không đổi", "working_warehouse_updated": True})
+    rendered = render_scorecard(home, run_id, period_key, warehouse, audit, verdict, reviews)
     annex = write_annex(home, run_id, warehouse, period_key, verdict, reviews)
     release = publish_release(home, warehouse, ReleaseInputs(
-        period_key=period_key, scorecard_dir=target, gate_dir=gate_folder(home, run_id),
-        run_id=run_id, published_at=datetime.now(VIETNAM_TIME),
-        notes=_release_notes(reviews, audit, verdict, not verify_log(home, period_key)),
-        folders={"quality": annex.parent, "data_docs": write_docs(home, run_id)}))
+        period_key=period_key, scorecard_dir=rendered, gate_dir=gate_folder(home, run_id),
+        run_id=run_id, published_at=datetime.now(VIETNAM_TIME), notes=notes,
+        folders={"quality": annex.parent, "data_docs": write_docs(home, run_id)},
+        review_log_head=log_head(home, period_key)))
+    shutil.rmtree(rendered, ignore_errors=True)  # the release holds the copy readers see
     promoted = promote_staging(home, run_id)
     context.log.info(f"Published {period_key}: release v{release.version}: {release.path} "
                      f"({release.manifest['changes_summary']})")
+    scorecard_dir = release.path / "scorecard"
     return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(target / written.files["vi"].index.name)),
-        "pdf": MetadataValue.path(str(target / written.files["vi"].pdf.name)),
-        "xlsx": MetadataValue.path(str(target / written.files["vi"].xlsx.name)),
+        "path": MetadataValue.path(str(home.published / period_key / "index.html")),
+        "pdf": MetadataValue.path(str(next(scorecard_dir.glob("*.pdf"), scorecard_dir))),
+        "xlsx": MetadataValue.path(str(next(scorecard_dir.glob("*.xlsx"), scorecard_dir))),
         "release": MetadataValue.path(str(release.path)),
         "release_version": release.version,
         "changes": release.manifest["changes_summary"],
