@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -334,8 +335,6 @@ def prune_failed_staging(home: Home, run_id: str | None = None) -> None:
     build is of no use to anyone and may be what filled the disk. Without ``run_id`` (the
     run died before it had one), builds with no audit are removed.
     """
-    import shutil
-
     for folder in home.staging.glob(run_id or "*"):
         if folder.is_dir() and (run_id or not (home.runs / folder.name / "audit.json").exists()):
             shutil.rmtree(folder, ignore_errors=True)

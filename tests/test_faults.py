@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.lib.faults import describe_fault
+from dagster_project.lib.paths import DBT_PROJECT_DIR
 from tests.conftest import copy_home
 
 PERIOD = "2026-Q2"
@@ -101,6 +102,8 @@ def test_a_full_disk_exits_4_in_one_line_and_changes_nothing_readers_see(
     shutil.copy(report, inbox / "2026-06" / "BC_BKHCN_2026-06_bo_sung.xlsx")
     mount = tmp_path / "mnt"
     mount.mkdir()
+    targets = DBT_PROJECT_DIR / "target"
+    before = set(targets.glob("nq57_dbt_models-*"))
 
     done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", sys.executable,
                            "-c", SCRIPT, str(home), str(mount), str(inbox), str(size_mb),
@@ -115,3 +118,5 @@ def test_a_full_disk_exits_4_in_one_line_and_changes_nothing_readers_see(
     assert result["same"] is True          # published/ and releases/ byte for byte
     assert result["verify"] == 0, result["verify_out"]
     assert result["staging"] == []         # the crashed build was pruned
+    # dbt was stopped and its target folder removed, not left building after nq57 exited
+    assert set(targets.glob("nq57_dbt_models-*")) <= before, result["out"]

@@ -26,7 +26,7 @@ from typing import Any
 
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
-from dagster_project.lib.release import code_version
+from dagster_project.lib.release import checksum_state, code_version, write_checksum
 from dagster_project.lib.submission import file_sha256
 
 __all__ = ["BackupError", "BackupSummary", "backup_home", "restore_home"]
@@ -34,7 +34,7 @@ __all__ = ["BackupError", "BackupSummary", "backup_home", "restore_home"]
 PARTS = ("archive", "landing", "releases", "published", "reviews", "runs")
 WAREHOUSE_FILES = ("warehouse.duckdb", "warehouse.duckdb.wal")
 LISTING = "backup.json"
-LISTING_SUM = "backup.sha256"
+LISTING_SUM = "backup.sha256"  # written by release.write_checksum
 
 
 class BackupError(ValueError):
@@ -110,19 +110,20 @@ def backup_home(home: Home, destination: Path,
                "home": str(home.root), "code_version": code_version(), **listing}
     (destination / LISTING).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n",
                                        encoding="utf-8")
-    (destination / LISTING_SUM).write_text(
-        f"{file_sha256(destination / LISTING)}  {LISTING}\n", encoding="utf-8")
+    write_checksum(destination / LISTING)
     return BackupSummary(destination, len(listing["files"]), len(listing["links"]), copied)
 
 
 def check_backup(source: Path) -> list[str]:
     """Every file of the backup that is missing, extra or changed against its listing."""
+    state = checksum_state(source / LISTING)
+    if state == "changed":
+        return [f"{LISTING}: changed"]
     try:
-        recorded = (source / LISTING_SUM).read_text(encoding="utf-8").split()[0]
-        if file_sha256(source / LISTING) != recorded:
-            return [f"{LISTING}: changed"]
         listing = json.loads((source / LISTING).read_text(encoding="utf-8"))
-    except (OSError, IndexError, ValueError):
+    except (OSError, ValueError):
+        state = "missing"
+    if state != "ok":
         return [f"{source}: not an nq57 backup (no readable {LISTING} and {LISTING_SUM})"]
     found = _listing(source)
     problems = [f"{name}: missing" for name in sorted(set(listing["files"]) - set(found["files"]))]

@@ -18,7 +18,6 @@ version with a summary of what changed against the one before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -35,6 +34,7 @@ import duckdb
 from dagster_project.lib.audit import mart_fingerprints
 from dagster_project.lib.gate import catalogue_sha256
 from dagster_project.lib.paths import REPO_ROOT, Home
+from dagster_project.lib.submission import file_sha256
 
 __all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "release_versions",
            "verify_release"]
@@ -80,12 +80,27 @@ class Release:
     manifest: dict[str, Any]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def write_checksum(path: Path) -> Path:
+    """Write ``<stem>.sha256`` beside ``path`` (``sha256sum -c`` format): its own checksum."""
+    target = path.with_suffix(".sha256")
+    target.write_text(f"{file_sha256(path)}  {path.name}\n", encoding="utf-8")
+    return target
+
+
+def checksum_state(path: Path) -> str:
+    """Whether ``path`` still matches the checksum :func:`write_checksum` wrote for it.
+
+    Returns ``ok``, ``changed``, ``missing`` (the file is gone) or ``no checksum``
+    (``<stem>.sha256`` is missing or empty).
+    """
+    try:
+        recorded = path.with_suffix(".sha256").read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError):
+        return "no checksum"
+    try:
+        return "ok" if file_sha256(path) == recorded else "changed"
+    except OSError:
+        return "missing"
 
 
 def release_versions(period_dir: Path) -> list[int]:
@@ -289,11 +304,10 @@ def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Relea
         "notes": inputs.notes or {},
         "changes_summary": changes["summary"],
         "review_log_head": inputs.review_log_head,
-        "files": {str(path.relative_to(build)): _sha256(path) for path in _files(build)},
+        "files": {str(path.relative_to(build)): file_sha256(path) for path in _files(build)},
     }
     _write_json(build / MANIFEST, manifest)
-    (build / MANIFEST_SUM).write_text(f"{_sha256(build / MANIFEST)}  {MANIFEST}\n",
-                                      encoding="utf-8")
+    write_checksum(build / MANIFEST)
     _fsync_tree(build)
     target = period_dir / f"v{version}"
     os.rename(build, target)  # the release appears complete, or not at all
@@ -308,21 +322,15 @@ def verify_release(path: Path) -> list[str]:
     The manifest is checked against its own checksum first, so a changed figure in the
     manifest is found as surely as a changed byte in a scorecard page.
     """
-    try:
-        recorded = (path / MANIFEST_SUM).read_text(encoding="utf-8").split()[0]
-    except (OSError, IndexError):
-        return [f"missing: {MANIFEST_SUM}"]
-    try:
-        if _sha256(path / MANIFEST) != recorded:
-            return [f"changed: {MANIFEST}"]
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except OSError:
-        return [f"missing: {MANIFEST}"]
+    state = checksum_state(path / MANIFEST)
+    if state != "ok":
+        return [f"missing: {MANIFEST_SUM}" if state == "no checksum" else f"{state}: {MANIFEST}"]
+    manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     expected: dict[str, str] = manifest["files"]
     found = {name: p for p in _files(path)
              if (name := str(p.relative_to(path))) not in (MANIFEST, MANIFEST_SUM)}
     problems = [f"missing: {name}" for name in sorted(set(expected) - set(found))]
     problems += [f"extra: {name}" for name in sorted(set(found) - set(expected))]
     problems += [f"changed: {name}" for name in sorted(set(expected) & set(found))
-                 if _sha256(found[name]) != expected[name]]
+                 if file_sha256(found[name]) != expected[name]]
     return problems

@@ -5,10 +5,12 @@ Dagster draws the lineage from inbox to marts with no glue code.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
+import atexit
 import os
 import shutil
+import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -76,10 +78,12 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     staging = prepare_staging(home, context.run.run_id)
     with _environment(NQ57_WAREHOUSE=str(staging)):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    stop = _stop_at_exit(invocation.process, invocation.target_path)
     try:
         yield from invocation.stream()
         run_results = invocation.get_artifact("run_results.json")
     finally:
+        atexit.unregister(stop)
         _keep_run_results(invocation.target_path, home.runs / context.run.run_id)
     if not invocation.is_successful():
         failed = ", ".join(sorted(_failed_nodes(run_results)))
@@ -129,6 +133,26 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _stop_at_exit(process: subprocess.Popen, target: Path) -> Callable[[], None]:
+    """Stop dbt and remove its target folder if this process exits while dbt still runs.
+
+    When the run itself fails mid-build (its run database on a full disk, say), this
+    generator is abandoned at a ``yield`` and its ``finally`` may never run; dbt would go
+    on building into a staging folder nobody reads, and leave its target folder behind.
+    """
+    def stop() -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        _remove_target(target)
+
+    atexit.register(stop)
+    return stop
+
+
 def _keep_run_results(target: Path, run_folder: Path) -> None:
     """Copy ``run_results.json`` into the run's folder and remove the invocation's target.
 
@@ -136,9 +160,16 @@ def _keep_run_results(target: Path, run_folder: Path) -> None:
     are older than any run could be, so a live run in another process keeps its own.
     """
     results = target / "run_results.json"
-    if results.exists():
-        run_folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(results, run_folder / "dbt_run_results.json")
+    try:
+        if results.exists():
+            run_folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(results, run_folder / "dbt_run_results.json")
+    finally:  # a full disk under the home must not leave the target folder behind
+        _remove_target(target)
+
+
+def _remove_target(target: Path) -> None:
+    """Remove the invocation's target folder and sweep stale ones from killed runs."""
     target_root = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
     if target.parent != target_root:
         return
