@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test test-slow lint bench dev clean install install-test system-render system-test
+.PHONY: demo test test-slow lint bench dev docs clean install install-test system-render system-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
@@ -58,6 +58,10 @@ dev: install
 	mkdir -p $(HOME_DIR)/dagster
 	NQ57_HOME=$(HOME_DIR) DAGSTER_HOME=$(HOME_DIR)/dagster $(BIN)/dagster dev \
 		-m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+## docs: regenerate docs/marts.md from the marts' dbt YAML (a test fails when it is stale)
+docs: install
+	$(BIN)/python scripts/mart_reference.py
 
 clean:
 	rm -rf $(HOME_DIR) dbt/target dbt/logs
