@@ -32,6 +32,7 @@ from dagster_project.lib.audit import read_audit
 from dagster_project.lib.faults import describe_fault, write_trace
 from dagster_project.lib.home_lock import HomeBusyError, writer_lock
 from dagster_project.lib.paths import Home
+from dagster_project.lib.periods import previous_quarters, quarter_bounds
 from dagster_project.lib.release import latest_release
 from dagster_project.lib.terminal import printable
 
@@ -265,7 +266,10 @@ def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool,
              auto_approve: bool = False) -> Any:
     from dagster import DagsterInstance, in_process_executor
 
+    from dagster_project.lib.dbt_manifest import prepare_dbt_project
+
     os.environ["DAGSTER_HOME"] = str(home.dagster)
+    prepare_dbt_project()  # before the definitions read it: importing them writes nothing
     from dagster_project.definitions import defs
 
     instance = DagsterInstance.get()
@@ -343,8 +347,6 @@ def prune_failed_staging(home: Home, run_id: str | None = None) -> None:
 def run_pipeline(home: Home, inbox: Path | None, period: str | None,
                  verbose: bool = False, auto_approve: bool = False) -> int:
     """Run the monthly job for a period and report the outcome; returns the exit code."""
-    from dagster_project.lib.gate import quarter_bounds
-
     if period is not None:
         quarter_bounds(period)  # validates the key before anything runs
     if not _home_verifies(home):
@@ -454,22 +456,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The demo approves its own audit when the rules pass; the manifest records that. Earlier
     # quarters are published first, oldest first, so that the quarter asked for is the last
     # run: its build becomes the working warehouse.
-    quarters = [*earlier_periods(args.period, args.history), args.period]
+    quarters = [*previous_quarters(args.period, args.history), args.period]
     codes = [run_pipeline(home, home.inbox, quarter, args.verbose, auto_approve=True)
              for quarter in quarters]
     _say(f"Demo: {sum(code == EXIT_OK for code in codes)}/{len(quarters)} quarters published "
          f"({', '.join(quarters)}) in {time.monotonic() - started:.0f} s")
     return codes[-1] if all(code == EXIT_OK for code in codes[:-1]) else EXIT_FAILED
-
-
-def earlier_periods(period: str, count: int) -> list[str]:
-    """The ``count`` quarters before ``period``, oldest first."""
-    from dagster_project.lib.vnformat import previous_period
-
-    quarters = [period]
-    for _ in range(count):
-        quarters.insert(0, previous_period(quarters[0]))
-    return quarters[:-1]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,9 @@
-"""The one Dagster code location of nq57: ingest → dbt → checks → release gate → scorecard."""
+"""The one Dagster code location of nq57: ingest → dbt → checks → release gate → scorecard.
+
+Importing it changes nothing on disk: the home is created by the run that needs it
+(``Nq57Settings.home_dir``) and dbt's manifest by ``prepare_dbt_project`` before loading
+(``nq57 run``, ``make dev`` and the tests call it).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,6 @@ from dagster_project.defs.publish.scorecard import scorecard
 from dagster_project.defs.quality.gate import GATE_CHECKS
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.defs.transform.dbt import DBT_PROJECT, nq57_dbt_models
-from dagster_project.lib.paths import Home
 
 MONTHLY_JOB = define_asset_job(
     "nq57_monthly",
@@ -34,8 +38,6 @@ def _dbt_resource() -> DbtCliResource:
     executable = str(beside_python) if beside_python.exists() else "dbt"
     return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=executable)
 
-
-Home.from_env().ensure()  # dbt's profile reads NQ57_HOME; make sure it is set and exists
 
 defs = Definitions(
     assets=[inbox_submissions, nq57_dbt_models, release_gate, scorecard],

@@ -175,7 +175,7 @@ def test_nothing_submitted_is_lost(corpus: dict[str, Case], tmp_path: Path) -> N
 
     from dagster_project.lib.inbox import ingest_inbox
     from dagster_project.lib.paths import Home
-    from dagster_project.lib.submission import file_sha256
+    from dagster_project.lib.regular_files import file_sha256
 
     home = Home(tmp_path / "home")
     home.ensure()

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from dagster_project.lib import vnformat
+from dagster_project.lib import periods, vnformat
 from dagster_project.lib.admin_units import (
     communes,
     current_provinces,
@@ -30,10 +30,16 @@ from dagster_project.lib.admin_units import (
 )
 from dagster_project.lib.agencies import AgencyDirectory, AgencyRef
 from dagster_project.lib.deadlines import RECURRENCES, Deadline, parse_deadline
-from dagster_project.lib.gate import PERIOD_KEY, Period, quarter_bounds, resolve_period
-from dagster_project.lib.periods import quarter_key, quarters_through
+from dagster_project.lib.gate import resolve_period
+from dagster_project.lib.periods import (
+    PERIOD_KEY,
+    ReportingPeriod,
+    quarter_bounds,
+    quarter_key,
+    quarters_through,
+)
 from dagster_project.lib.targets import Actual, Target, parse_actual, parse_targets
-from dagster_project.lib.targets import parse_period as parse_actual_period
+from dagster_project.lib.targets import parse_value_period as parse_actual_period
 from dagster_project.lib.values import (
     ValueParseError,
     excel_serial_to_date,
@@ -492,10 +498,10 @@ def test_every_quarter_key_round_trips(year: int, quarter: int) -> None:
     key = f"{year:04d}-Q{quarter}"
     start, end = quarter_bounds(key)
     assert quarter_key(start) == key and quarter_key(end) == key
-    assert vnformat.parse_period(key) == (year, quarter)
+    assert periods.parse_period(key) == (year, quarter)
     assert vnformat.fmt_period(key) == f"Quý {ROMAN[quarter - 1]}/{year}"
     if key != "0001-Q1":
-        previous = vnformat.previous_period(key)
+        previous = periods.previous_period(key)
         assert quarter_bounds(previous)[1] == start - timedelta(days=1)
 
 
@@ -505,12 +511,12 @@ def test_every_quarter_key_round_trips(year: int, quarter: int) -> None:
 @example("2026-Q2\n")
 def test_the_period_parsers_agree_on_what_a_key_is(key: str) -> None:
     accepted = _key_accepted(key, quarter_bounds)
-    assert _key_accepted(key, vnformat.parse_period) == accepted
+    assert _key_accepted(key, periods.parse_period) == accepted
     assert (PERIOD_KEY.match(key) is not None) == accepted
     if accepted:
-        assert _key_accepted(vnformat.fmt_period(key), vnformat.parse_period) is False
+        assert _key_accepted(vnformat.fmt_period(key), periods.parse_period) is False
         try:
-            previous = vnformat.previous_period(key)
+            previous = periods.previous_period(key)
         except ValueError as error:
             assert_value_error(error)
             assert key == "0001-Q1"
@@ -524,7 +530,7 @@ def test_quarters_through_lists_valid_consecutive_keys(day: date) -> None:
     keys = quarters_through(day)
     assert keys[0] == "2025-Q1" and keys[-1] == quarter_key(day)
     for earlier, later in zip(keys, keys[1:], strict=False):
-        assert vnformat.previous_period(later) == earlier
+        assert periods.previous_period(later) == earlier
 
 
 @pytest.fixture(scope="module")
@@ -551,16 +557,16 @@ def test_resolve_period_returns_a_period_or_a_reasoned_rejection(
         assert_value_error(error)
         assert key is not None
         return
-    assert isinstance(period, Period)
-    assert period.period_start <= period.period_end
-    assert period.period_key == (key if key is not None else "2026-Q2")
-    if period.period_key == "2026-Q2":
+    assert isinstance(period, ReportingPeriod)
+    assert period.start <= period.end
+    assert period.key == (key if key is not None else "2026-Q2")
+    if period.key == "2026-Q2":
         assert period.as_of_date == date(2026, 6, 29)
     else:
-        assert period.as_of_date == period.period_end
+        assert period.as_of_date == period.end
     # The key is spliced into the catalogue's SQL as a literal: it must be exactly the key.
-    assert period.sql_params()["period_key"] == f"'{period.period_key}'"
-    assert PERIOD_KEY.match(period.period_key) is not None
+    assert period.sql_params()["period_key"] == f"'{period.key}'"
+    assert PERIOD_KEY.match(period.key) is not None
 
 
 # --------------------------------------------------------------------------------------------

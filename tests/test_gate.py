@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from dagster_project.lib.gate import (
-    Period,
     load_catalogue,
     quarter_bounds,
     read_verdict,
@@ -17,6 +16,7 @@ from dagster_project.lib.gate import (
     write_results,
 )
 from dagster_project.lib.paths import Home
+from dagster_project.lib.periods import ReportingPeriod
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_national_reconciliation_catches_a_lost_task(suites) -> None:
 
 def test_verdict_needs_every_suite_for_the_period(suites, tmp_path: Path) -> None:
     home = Home(tmp_path).ensure()
-    period = Period("2026-Q2", date(2026, 4, 1), date(2026, 6, 30), date(2026, 6, 29))
+    period = ReportingPeriod("2026-Q2", date(2026, 4, 1), date(2026, 6, 30), date(2026, 6, 29))
     frame = pd.DataFrame({"reporting_month": [date(2026, 6, 1)], "tasks_reported_done": [10],
                           "share_without_evidence": [0.0]})
     suite = suites["task_completion_evidence"]

@@ -29,8 +29,8 @@ from dagster_project.lib.feedback import write_feedback
 from dagster_project.lib.inbox import ingest_inbox, list_inbox
 from dagster_project.lib.landing import archive_file
 from dagster_project.lib.paths import Home
-from dagster_project.lib.regular_files import NotRegularFileError, open_regular
-from dagster_project.lib.submission import file_sha256, not_regular_submission, parse_submission
+from dagster_project.lib.regular_files import NotRegularFileError, file_sha256, open_regular
+from dagster_project.lib.submission import not_regular_submission, parse_submission
 from dagster_project.lib.terminal import json_text, printable
 from dagster_project.lib.workbook import scan_workbook
 from tests.fixtures.corpus import _patch_zip, _set_cached_values

@@ -14,7 +14,7 @@ import pytest
 
 from dagster_project.demo.indicators import SEED_INDICATORS
 from dagster_project.demo.seed_tables import nfc, split_rows
-from dagster_project.lib.targets import Target, parse_actual, parse_period, parse_targets
+from dagster_project.lib.targets import Target, parse_actual, parse_targets, parse_value_period
 from dagster_project.lib.values import ValueParseError
 
 # A copy of seed 004 (indicator table, then the Resolution 71 task list), as the office sent it.
@@ -234,11 +234,11 @@ def test_actuals_that_cannot_be_read_are_refused(text: str, rule: str) -> None:
     (date(2025, 8, 1), "month", date(2025, 8, 1), date(2025, 8, 31), "2025-08"),
 ])
 def test_periods(text: object, grain: str, start: date, end: date, label: str) -> None:
-    period = parse_period(text)
+    period = parse_value_period(text)
     assert (period.grain, period.start, period.end, period.label) == (grain, start, end, label)
 
 
 def test_a_date_is_not_a_period() -> None:
     with pytest.raises(ValueParseError) as raised:
-        parse_period("1/8/2025")
+        parse_value_period("1/8/2025")
     assert raised.value.rule == "period_unparseable"

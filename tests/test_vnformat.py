@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from dagster_project.lib.periods import parse_period, previous_period
 from dagster_project.lib.vnformat import (
     fmt_date,
     fmt_datetime,
@@ -17,8 +18,6 @@ from dagster_project.lib.vnformat import (
     fmt_period,
     fmt_pp_change,
     fmt_signed_int,
-    parse_period,
-    previous_period,
     vi_sort_key,
 )
 

@@ -26,8 +26,8 @@ from typing import Any
 
 from dagster_project.lib.paths import Home
 from dagster_project.lib.periods import VIETNAM_TIME
+from dagster_project.lib.regular_files import file_sha256
 from dagster_project.lib.release import checksum_state, code_version, write_checksum
-from dagster_project.lib.submission import file_sha256
 
 __all__ = ["BackupError", "BackupSummary", "backup_home", "restore_home"]
 

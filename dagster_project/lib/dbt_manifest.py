@@ -1,4 +1,10 @@
-"""Keep dbt's manifest current so the Dagster asset graph matches the SQL on disk."""
+"""Keep dbt's manifest current so the Dagster asset graph matches the SQL on disk.
+
+Dagster builds the asset graph from the manifest when the definitions are imported, and an
+import must not write anything, so the manifest is prepared beforehand: by the commands that
+load the definitions, by ``make dev`` (``python -m dagster_project.lib.dbt_manifest``) and by
+the tests. An import only checks that it is there and current.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +23,41 @@ def _newest_source_mtime(project_dir: Path) -> float:
     return max(path.stat().st_mtime for path in files if path.exists())
 
 
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def is_current(manifest_path: Path = MANIFEST_PATH, project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """Whether the manifest exists and is newer than every project file."""
+    return manifest_path.exists() and manifest_path.stat().st_mtime >= _newest_source_mtime(
+        project_dir)
+
+
+def require_manifest(manifest_path: Path = MANIFEST_PATH) -> Path:
+    """The manifest for the asset graph; a clear error when it was not prepared.
+
+    Raises:
+        FileNotFoundError: Naming the command that prepares it.
+    """
+    if not is_current(manifest_path):
+        raise FileNotFoundError(
+            f"dbt manifest {manifest_path} is missing or older than the models / "
+            "manifest dbt thiếu hoặc cũ hơn các mô hình: run / chạy "
+            "`python -m dagster_project.lib.dbt_manifest` (make dev and nq57 run do it)")
+    return manifest_path
+
+
+def prepare_dbt_project() -> Path:
+    """Parse the dbt project when needed, before the definitions are loaded."""
+    return ensure_manifest(MANIFEST_PATH)
+
+
 def ensure_manifest(manifest_path: Path, project_dir: Path = DBT_PROJECT_DIR) -> Path:
     """Run ``dbt parse`` when the manifest is missing or older than any project file.
 
     Dagster reads the manifest at import time to build the asset graph; a stale one would
     show yesterday's models. Parsing takes about 3 s, so it only runs when needed.
     """
-    if manifest_path.exists() and manifest_path.stat().st_mtime >= _newest_source_mtime(
-        project_dir
-    ):
+    if is_current(manifest_path, project_dir):
         return manifest_path
     os.environ.setdefault("NQ57_HOME", str(Home.from_env().root))
     from dbt.cli.main import dbtRunner  # imported lazily: dbt's import costs ~1 s
@@ -37,3 +69,7 @@ def ensure_manifest(manifest_path: Path, project_dir: Path = DBT_PROJECT_DIR) ->
     if not result.success or not manifest_path.exists():
         raise RuntimeError(f"dbt parse failed for {project_dir}: {result.exception}")
     return manifest_path
+
+
+if __name__ == "__main__":
+    prepare_dbt_project()

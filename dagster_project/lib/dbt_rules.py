@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from dagster_project.lib.dbt_manifest import ensure_manifest
+from dagster_project.lib.dbt_manifest import prepare_dbt_project
 from dagster_project.lib.gate import (
     DBT_SUITE,
     SEVERITIES,
@@ -26,7 +26,7 @@ from dagster_project.lib.gate import (
     load_areas,
     load_catalogue,
 )
-from dagster_project.lib.paths import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+from dagster_project.lib.paths import EXPECTATIONS_DIR
 
 KINDS_WITHOUT_COLUMN = {"nq57_unique_combination"}
 
@@ -170,8 +170,7 @@ def read_run_results(path: Path) -> dict[str, Any]:
 
 def read_manifest() -> dict[str, Any]:
     """The dbt project's manifest, parsed again first if the project changed."""
-    return json.loads(ensure_manifest(DBT_PROJECT_DIR / "target" / "manifest.json")
-                      .read_text(encoding="utf-8"))
+    return json.loads(prepare_dbt_project().read_text(encoding="utf-8"))
 
 
 def all_rules() -> dict[str, Rule]:

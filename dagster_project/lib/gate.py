@@ -10,13 +10,10 @@ Results are written to ``<home>/runs/<run_id>/gate/`` where the publish step rea
 
 from __future__ import annotations
 
-import calendar
 import json
 import logging
-import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +22,8 @@ import pandas as pd
 import yaml
 
 from dagster_project.lib.paths import EXPECTATIONS_DIR, Home
+from dagster_project.lib.periods import ReportingPeriod, quarter_bounds
 
-# ASCII digits only and no trailing newline ("$" would allow one): a key is also a file
-# name, a SQL literal and a join key, so "２０２６-Q2" or "2026-Q2\n" must not pass as
-# 2026-Q2. The calendar has no year 0.
-PERIOD_KEY = re.compile(r"\A(?!0000)(\d{4})-Q([1-4])\Z", re.ASCII)
 SEVERITIES = {"blocking", "warning"}
 DBT_SUITE = "dbt_tests"  # the dbt data tests' results, recorded beside the GX suites
 GX_RESULTS = "gx"  # sub-folder of a run's gate folder with GX's own validation results
@@ -75,25 +69,6 @@ class Suite:
     detail_query: str | None = None
 
 
-@dataclass(frozen=True)
-class Period:
-    """The quarter being gated, with the as-of date its figures are evaluated on."""
-
-    period_key: str
-    period_start: date
-    period_end: date
-    as_of_date: date
-
-    def sql_params(self) -> dict[str, str]:
-        """Literals for the catalogue's query placeholders (values are validated here)."""
-        return {
-            "period_key": f"'{self.period_key}'",
-            "period_start": f"date '{self.period_start.isoformat()}'",
-            "period_end": f"date '{self.period_end.isoformat()}'",
-            "as_of_date": f"date '{self.as_of_date.isoformat()}'",
-        }
-
-
 @dataclass
 class RuleResult:
     """The outcome of one rule for one period."""
@@ -113,25 +88,6 @@ class RuleResult:
     # where the suite names its agency column and the expectation works row by row.
     failing_rows: list[dict[str, Any]] = field(default_factory=list)
     failing_by_agency: dict[str, int] = field(default_factory=dict)
-
-
-def quarter_bounds(period_key: str) -> tuple[date, date]:
-    """First and last day of a quarter written ``YYYY-Qn``.
-
-    Raises:
-        ValueError: With a bilingual message, for anything but a key such as ``2026-Q2``.
-    """
-    match = PERIOD_KEY.match(period_key)
-    if match is None:
-        raise ValueError(
-            f"Kỳ không hợp lệ '{period_key}' (ví dụ: 2026-Q2) / "
-            f"invalid period '{period_key}' (e.g. 2026-Q2)"
-        )
-    year, quarter = int(match.group(1)), int(match.group(2))
-    start = date(year, 3 * quarter - 2, 1)
-    # The quarter's own last month, not the next quarter's first day: 9999-Q4 has no after.
-    end = date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
-    return start, end
 
 
 @dataclass(frozen=True)
@@ -202,7 +158,7 @@ def load_catalogue(folder: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
     return tuple(suites)
 
 
-def resolve_period(con: duckdb.DuckDBPyConnection, period_key: str | None) -> Period:
+def resolve_period(con: duckdb.DuckDBPyConnection, period_key: str | None) -> ReportingPeriod:
     """The quarter to gate: the one asked for, else the latest quarter with reports."""
     if period_key is None:
         row = con.execute(
@@ -215,7 +171,7 @@ def resolve_period(con: duckdb.DuckDBPyConnection, period_key: str | None) -> Pe
         "select as_of_date from intermediate.int_reporting_quarters where period_key = ?",
         [period_key],
     ).fetchone()
-    return Period(period_key, start, end, row[0] if row else end)
+    return ReportingPeriod(period_key, start, end, row[0] if row else end)
 
 
 def _gx_context() -> Any:
@@ -325,7 +281,7 @@ def _with_detail(results: list[RuleResult], suite: Suite, detail: pd.DataFrame
 
 
 def run_suite(warehouse: Path, suite: Suite, period_key: str | None,
-              raw: list[dict[str, Any]] | None = None) -> tuple[Period, list[RuleResult]]:
+              raw: list[dict[str, Any]] | None = None) -> tuple[ReportingPeriod, list[RuleResult]]:
     """Pull the suite's batch for the period from the warehouse and validate it.
 
     ``raw``, if given, receives GX's own validation result (for Data Docs).
@@ -346,14 +302,14 @@ def gate_folder(home: Home, run_id: str) -> Path:
     return home.runs / run_id / "gate"
 
 
-def write_results(home: Home, run_id: str, suite: Suite | str, period: Period,
+def write_results(home: Home, run_id: str, suite: Suite | str, period: ReportingPeriod,
                   results: list[RuleResult]) -> Path:
     """Record a suite's results for the run, where the gate and reviewers will look."""
     name = suite if isinstance(suite, str) else suite.name
     folder = gate_folder(home, run_id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
-    payload = {"suite": name, "period": asdict(period),
+    payload = {"suite": name, "period": period.record(),
                "results": [asdict(result) for result in results]}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str),
                     encoding="utf-8")

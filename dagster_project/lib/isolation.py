@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dagster_project.lib.submission import ParsedSubmission, Problem, file_sha256
+from dagster_project.lib.regular_files import file_sha256
+from dagster_project.lib.submission import ParsedSubmission, Problem
 from dagster_project.lib.terminal import printable
 
 DEFAULT_MEMORY_LIMIT_BYTES = 4 * 1024**3  # a demo report needs ~150 MB of address space

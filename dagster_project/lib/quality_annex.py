@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ import jinja2
 
 from dagster_project.lib.gate import RuleResult, load_areas
 from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import VIETNAM_TIME
+from dagster_project.lib.periods import VIETNAM_TIME, parse_period, previous_quarters
 from dagster_project.lib.review import ReviewLog
 from dagster_project.lib.templates import environment
 from dagster_project.lib.vnformat import (
@@ -37,7 +37,6 @@ from dagster_project.lib.vnformat import (
     fmt_int,
     fmt_number,
     fmt_period,
-    parse_period,
     vi_sort_key,
 )
 
@@ -433,18 +432,6 @@ def write_quality_annex(
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(target)
     return target
-
-
-def previous_quarters(period_key: str, count: int) -> list[str]:
-    """The ``count`` quarters before ``period_key``, oldest first."""
-    from dagster_project.lib.gate import quarter_bounds
-    from dagster_project.lib.periods import quarter_key
-
-    keys, current = [], period_key
-    for _ in range(count):
-        current = quarter_key(quarter_bounds(current)[0] - timedelta(days=1))
-        keys.insert(0, current)
-    return keys
 
 
 def rule_history(home: Home, warehouse: Path, period_key: str, count: int = 2

@@ -11,6 +11,7 @@ a file swapped for a link between listing and reading is refused rather than fol
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -88,3 +89,17 @@ def open_regular(path: Path) -> BinaryIO:
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes: the identity of a submission in the archive.
+
+    Raises:
+        NotRegularFileError: The path is a link, pipe, device…: its target is never hashed.
+        OSError: The file cannot be opened.
+    """
+    digest = hashlib.sha256()
+    with open_regular(path) as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -34,7 +34,7 @@ import duckdb
 from dagster_project.lib.audit import mart_fingerprints
 from dagster_project.lib.gate import catalogue_sha256
 from dagster_project.lib.paths import REPO_ROOT, Home
-from dagster_project.lib.submission import file_sha256
+from dagster_project.lib.regular_files import file_sha256
 
 __all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "release_versions",
            "verify_release"]

@@ -23,9 +23,9 @@ from datetime import datetime
 from typing import Any
 
 from dagster_project.lib.dbt_rules import all_rules
-from dagster_project.lib.gate import PERIOD_KEY
 from dagster_project.lib.home_lock import os_user
 from dagster_project.lib.paths import Home
+from dagster_project.lib.periods import PERIOD_KEY
 
 __all__ = ["ReviewError", "ReviewLog", "approve", "log_head", "read_log", "recorded_heads",
            "verify_log", "waive"]

@@ -7,7 +7,6 @@ file, sheet, row, column, raw value and rule, in Vietnamese and English.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +19,11 @@ from typing import Any
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import ColumnSpec, Contract, MetadataSpec
 from dagster_project.lib.deadlines import parse_deadline
-from dagster_project.lib.regular_files import KIND_LABELS, NotRegularFileError, open_regular
+from dagster_project.lib.regular_files import (
+    KIND_LABELS,
+    NotRegularFileError,
+    file_sha256,
+)
 from dagster_project.lib.values import (
     ValueParseError,
     parse_date,
@@ -144,20 +147,6 @@ class ParsedSubmission:
     def rows_quarantined(self) -> int:
         """Distinct data rows rejected by at least one error."""
         return len({(p.sheet, p.row) for p in self.errors if p.row is not None})
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's bytes: the identity of a submission in the archive.
-
-    Raises:
-        NotRegularFileError: The path is a link, pipe, device…: its target is never hashed.
-        OSError: The file cannot be opened.
-    """
-    digest = hashlib.sha256()
-    with open_regular(path) as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _text(value: Any) -> str:

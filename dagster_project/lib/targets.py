@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from dagster_project.lib.periods import quarter_bounds
 from dagster_project.lib.submission import ParsedSubmission, Problem
 from dagster_project.lib.values import (
     ValueParseError,
@@ -38,11 +39,11 @@ from dagster_project.lib.vntext import fold_diacritics, is_blank, match_key, nor
 __all__ = [
     "COMPARATORS",
     "Actual",
-    "Period",
+    "ValuePeriod",
     "Target",
     "complete_indicator_submission",
     "parse_actual",
-    "parse_period",
+    "parse_value_period",
     "parse_target",
     "parse_targets",
 ]
@@ -134,7 +135,7 @@ class Actual:
 
 
 @dataclass(frozen=True)
-class Period:
+class ValuePeriod:
     """The period an actual refers to: a month, a quarter or a year."""
 
     grain: str  # "month", "quarter" or "year"
@@ -421,7 +422,7 @@ _PERIOD_YEAR = re.compile(r"^(?:nam\s+)?(\d{4})$")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def parse_period(text: Any) -> Period:
+def parse_value_period(text: Any) -> ValuePeriod:
     """Read the period an actual refers to: "8/2025", "Tháng 8/2025", "Quý III/2025", "2024".
 
     Raises:
@@ -432,7 +433,7 @@ def parse_period(text: Any) -> Period:
         text = text.date()
     if isinstance(text, date):  # "8/2025" typed into Excel becomes the month's first day
         last = calendar.monthrange(text.year, text.month)[1]
-        return Period("month", text.replace(day=1), text.replace(day=last),
+        return ValuePeriod("month", text.replace(day=1), text.replace(day=last),
                       f"{text.year}-{text.month:02d}")
     shown = normalize_text(display_value(text)) if text is not None else ""
     folded = " ".join(fold_diacritics(shown).split())
@@ -445,18 +446,16 @@ def parse_period(text: Any) -> Period:
         month, year = int(m[1]), int(m[2])
         if 1 <= month <= 12 and year >= 1:
             last = calendar.monthrange(year, month)[1]
-            return Period("month", date(year, month, 1), date(year, month, last),
+            return ValuePeriod("month", date(year, month, 1), date(year, month, last),
                           f"{year}-{month:02d}")
     elif m := _PERIOD_QUARTER.match(folded):
         quarter, year = _QUARTERS.get(m[1]), int(m[2])
         if quarter is not None and year >= 1:
-            end_month = quarter * 3
-            return Period("quarter", date(year, end_month - 2, 1),
-                          date(year, end_month, calendar.monthrange(year, end_month)[1]),
-                          f"{year}-Q{quarter}")
+            key = f"{year:04d}-Q{quarter}"
+            return ValuePeriod("quarter", *quarter_bounds(key), key)
     elif (m := _PERIOD_YEAR.match(folded)) and int(m[1]) >= 1:
         year = int(m[1])
-        return Period("year", date(year, 1, 1), date(year, 12, 31), str(year))
+        return ValuePeriod("year", date(year, 1, 1), date(year, 12, 31), str(year))
     raise ValueParseError(
         "period_unparseable",
         f'Không đọc được kỳ số liệu "{shown}" (ví dụ đúng: 8/2025, Quý III/2025, 2024).',
@@ -512,7 +511,7 @@ def _complete_actuals(submission: ParsedSubmission) -> None:
     kept: list[dict[str, Any]] = []
     for row in submission.rows:
         try:
-            period = parse_period(row.get("period_text"))
+            period = parse_value_period(row.get("period_text"))
         except ValueParseError as error:
             submission.problems.append(_row_problem(submission, row, "period_text", error))
             continue

@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dagster_project.lib.agencies import Agency, AgencyDirectory
 from dagster_project.lib.contracts import Contract
-from dagster_project.lib.vnformat import parse_period
+from dagster_project.lib.periods import parse_period
 from dagster_project.lib.xlsx_safe import write_text
 
 __all__ = [

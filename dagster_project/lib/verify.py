@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.lib.paths import Home
+from dagster_project.lib.regular_files import file_sha256
 from dagster_project.lib.release import (
     LATEST,
     LATEST_LINK,
@@ -28,7 +29,6 @@ from dagster_project.lib.release import (
     verify_release,
 )
 from dagster_project.lib.review import verify_log
-from dagster_project.lib.submission import file_sha256
 
 __all__ = ["Finding", "verify_home", "verify_period"]
 

@@ -11,17 +11,16 @@ reader checking a figure by hand expects; Python's ``round`` is half-even on bin
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from dagster_project.lib.periods import parse_period
 
 MISSING = "–"
 """What a missing value prints as (en dash, U+2013)."""
 
 _ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
-# Same key as the gate's: ASCII digits, no trailing newline, no year 0.
-_PERIOD_RE = re.compile(r"\A(?!0000)(?P<year>\d{4})-Q(?P<quarter>[1-4])\Z", re.ASCII)
 
 Number = int | float | Decimal
 
@@ -131,36 +130,6 @@ def fmt_datetime(value: datetime | None) -> str:
         hours, mins = divmod(abs(minutes), 60)
         text += f" (UTC{sign}{hours:02d}:{mins:02d})"
     return text
-
-
-def parse_period(period_key: str) -> tuple[int, int]:
-    """Split a period key such as ``"2026-Q2"`` into ``(2026, 2)``.
-
-    Raises:
-        ValueError: If the key is not ``YYYY-Qn`` with n in 1..4 (year 0001..9999).
-    """
-    match = _PERIOD_RE.match(period_key or "")
-    if match is None:
-        raise ValueError(
-            f"Mã kỳ báo cáo không hợp lệ / invalid period key: {period_key!r} "
-            "(expected 'YYYY-Qn', e.g. '2026-Q2')"
-        )
-    return int(match["year"]), int(match["quarter"])
-
-
-def previous_period(period_key: str) -> str:
-    """Return the key of the quarter before: ``"2026-Q1"`` -> ``"2025-Q4"``.
-
-    Raises:
-        ValueError: For an invalid key, and for ``0001-Q1``, which has no quarter before it
-            (the result is always a valid key, so comparisons never see "0-Q4").
-    """
-    year, quarter = parse_period(period_key)
-    if (year, quarter) == (1, 1):
-        raise ValueError(
-            f"Kỳ {period_key!r} không có kỳ liền trước / no period before {period_key!r}"
-        )
-    return f"{year - 1:04d}-Q4" if quarter == 1 else f"{year:04d}-Q{quarter - 1}"
 
 
 def fmt_period(period_key: str) -> str:

@@ -56,7 +56,7 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         write_gx_result(home, context.run.run_id, suite, raw[0])
         # A blocking rule a reviewer waived for the period fails as a warning: it is shown,
         # and the waiver with it, but does not stop the scorecard.
-        waivers = read_log(home, period.period_key).waivers
+        waivers = read_log(home, period.key).waivers
         for result in results:
             waiver = waivers.get(result.rule_id)
             blocks = result.severity == "blocking" and waiver is None
@@ -68,7 +68,7 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
                 description=f"{result.rule_id}: {result.message_en}",
                 metadata={
                     "rule_id": result.rule_id,
-                    "period": period.period_key,
+                    "period": period.key,
                     "as_of_date": period.as_of_date.isoformat(),
                     "message_vi": result.message_vi,
                     "observed": MetadataValue.json(result.observed),

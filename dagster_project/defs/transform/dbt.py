@@ -29,7 +29,7 @@ from dagster_dbt import (
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.audit import record_build
-from dagster_project.lib.dbt_manifest import ensure_manifest
+from dagster_project.lib.dbt_manifest import require_manifest
 from dagster_project.lib.dbt_rules import dbt_results, load_dbt_rules, read_manifest
 from dagster_project.lib.gate import DBT_SUITE, resolve_period, write_results
 from dagster_project.lib.paths import DBT_PROJECT_DIR, Home
@@ -58,7 +58,7 @@ TRANSLATOR = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 
 @dbt_assets(
-    manifest=ensure_manifest(DBT_PROJECT.manifest_path),
+    manifest=require_manifest(DBT_PROJECT.manifest_path),
     project=DBT_PROJECT,
     dagster_dbt_translator=TRANSLATOR,
 )
@@ -76,7 +76,7 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     """
     home = nq57.home_dir()
     staging = prepare_staging(home, context.run.run_id)
-    with _environment(NQ57_WAREHOUSE=str(staging)):
+    with _environment(NQ57_HOME=str(home.root), NQ57_WAREHOUSE=str(staging)):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     stop = _stop_at_exit(invocation.process, invocation.target_path)
     try:

@@ -2,9 +2,10 @@
 
 Every function takes a DuckDB connection on which ``marts.<table>`` can be read (an audited
 staging warehouse, or a release's Parquet snapshot opened with :func:`open_release_marts`)
-and a :class:`Period`. Snapshot sources (budget, databases, feedback) are taken as of the
-quarter: the latest snapshot dated on or before the quarter's last day. Values are returned
-raw (ratios 0..1, amounts in tỷ đồng, None for missing); formatting belongs to the writers.
+and a :class:`~dagster_project.lib.periods.ReportingPeriod`. Snapshot sources (budget,
+databases, feedback) are taken as of the quarter: the latest snapshot dated on or before the
+quarter's last day. Values are returned raw (ratios 0..1, amounts in tỷ đồng, None for
+missing); formatting belongs to the writers.
 """
 
 from __future__ import annotations
@@ -18,20 +19,9 @@ from typing import Any
 
 import duckdb
 
+from dagster_project.lib.periods import ReportingPeriod, previous_period
 from dagster_project.lib.quality_annex import load_agency_reporting
 from dagster_project.lib.report.method import Body, Measure
-from dagster_project.lib.vnformat import previous_period
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A reporting quarter as the task marts define it."""
-
-    key: str
-    start: date
-    end: date
-    as_of_date: date
-
 
 Row = dict[str, Any]
 
@@ -57,17 +47,18 @@ def open_release_marts(marts_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def load_period(con: duckdb.DuckDBPyConnection, period_key: str) -> Period | None:
+def load_period(con: duckdb.DuckDBPyConnection, period_key: str) -> ReportingPeriod | None:
     """The quarter's dates, None when the marts have no task figures for it."""
     rows = fetch(con, """
         select period_key, period_start, period_end, as_of_date
         from marts.agg_task_completion where scope = 'national' and period_key = ?""",
                  [period_key])
-    return Period(rows[0]["period_key"], rows[0]["period_start"], rows[0]["period_end"],
+    return ReportingPeriod(rows[0]["period_key"], rows[0]["period_start"], rows[0]["period_end"],
                   rows[0]["as_of_date"]) if rows else None
 
 
-def load_previous(con: duckdb.DuckDBPyConnection, period: Period) -> Period | None:
+def load_previous(con: duckdb.DuckDBPyConnection,
+                  period: ReportingPeriod) -> ReportingPeriod | None:
     """The quarter before, when the marts have it."""
     return load_period(con, previous_period(period.key))
 
@@ -102,7 +93,7 @@ def task_figures(con: duckdb.DuckDBPyConnection, period_key: str) -> dict[str, R
     return {r["key"]: r for r in rows}
 
 
-def overdue_tasks(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+def overdue_tasks(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> list[Row]:
     """Overdue tasks of the quarter with lead agency, deadline, product and days overdue."""
     return fetch(con, """
         with status as (
@@ -125,7 +116,7 @@ def overdue_tasks(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
 
 # --------------------------------------------------------------------------- budget
 
-def budget_snapshot(con: duckdb.DuckDBPyConnection, period: Period) -> date | None:
+def budget_snapshot(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> date | None:
     """The latest budget report of the quarter's fiscal year dated by the quarter's end."""
     rows = fetch(con, """
         select max(as_of_date) as as_of from marts.agg_budget_disbursement
@@ -148,7 +139,7 @@ def budget_rows(con: duckdb.DuckDBPyConnection, as_of: date | None) -> list[Row]
 
 # --------------------------------------------------------------------------- databases
 
-def csdl_snapshot(con: duckdb.DuckDBPyConnection, period: Period) -> date | None:
+def csdl_snapshot(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> date | None:
     """The latest database readiness report dated by the quarter's end."""
     rows = fetch(con, "select max(as_of_date) as as_of from marts.fct_csdl_readiness "
                       "where as_of_date <= ?", [period.end])
@@ -180,7 +171,8 @@ RATES = ("online", "digitisation", "reuse", "e_result", "online_payment")
 SCORED_RATES = ("online", "digitisation", "reuse")
 
 
-def public_service_quarter(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, Row]:
+def public_service_quarter(con: duckdb.DuckDBPyConnection,
+                           period: ReportingPeriod) -> dict[str, Row]:
     """Per agency: numerators and bases summed over the quarter's months, and the rates."""
     sums = ", ".join(f"sum({r}_numerator) as {r}_numerator, sum({r}_base) as {r}_base"
                      for r in RATES)
@@ -204,7 +196,7 @@ def public_service_agencies(con: duckdb.DuckDBPyConnection) -> set[str]:
              "where scope = 'agency'")}
 
 
-def public_service_levels(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+def public_service_levels(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> list[Row]:
     """Year-to-date rates of ministries and provinces at the quarter's latest month."""
     return fetch(con, """
         select scope_id as level, reporting_month, months_covered, bodies_reporting,
@@ -219,7 +211,7 @@ def public_service_levels(con: duckdb.DuckDBPyConnection, period: Period) -> lis
 
 # --------------------------------------------------------------------------- other marts
 
-def feedback_national(con: duckdb.DuckDBPyConnection, period: Period) -> Row | None:
+def feedback_national(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> Row | None:
     """The feedback system's national figures as of the quarter."""
     rows = fetch(con, """
         select * from marts.agg_feedback_handling
@@ -233,7 +225,7 @@ def agency_reporting(con: duckdb.DuckDBPyConnection, period_key: str) -> dict[st
     return {r["agency_id"]: r for r in load_agency_reporting(con, period_key)}
 
 
-def indicators(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+def indicators(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> list[Row]:
     """Each indicator target with its latest figure dated by the quarter's end."""
     return fetch(con, """
         select * from marts.fct_indicator_progress
@@ -300,7 +292,7 @@ def _reporting_measures(row: Row | None) -> dict[str, Measure]:
 class QuarterFigures:
     """Everything the scorecard reads for one quarter, fetched once."""
 
-    period: Period
+    period: ReportingPeriod
     tasks: Mapping[str, Row]
     overdue: Sequence[Row]
     budget_as_of: date | None
@@ -339,7 +331,7 @@ class QuarterFigures:
         }
 
 
-def load_quarter(con: duckdb.DuckDBPyConnection, period: Period) -> QuarterFigures:
+def load_quarter(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> QuarterFigures:
     """Fetch every figure of the quarter."""
     budget_as_of = budget_snapshot(con, period)
     csdl_as_of = csdl_snapshot(con, period)

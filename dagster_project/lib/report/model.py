@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from dagster_project.lib.periods import parse_period
 from dagster_project.lib.vnformat import (
     MISSING,
     fmt_date,
@@ -24,7 +25,6 @@ from dagster_project.lib.vnformat import (
     fmt_period,
     fmt_pp_change,
     fmt_signed_int,
-    parse_period,
 )
 
 Lang = Literal["vi", "en"]
