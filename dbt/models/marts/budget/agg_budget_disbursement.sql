@@ -3,6 +3,18 @@
 -- estimate. Communes have no estimate of their own: their disbursement counts in their
 -- province's (agency and 'province' level rows) and in the nation's, and the 'commune' level
 -- row gives their disbursement and the counts of communes by figure state.
+-- Each roll-up is one grouping set, per pillar and for all pillars; grouping() tells which
+-- set a row comes from. sqlfluff's duckdb dialect (4.4) cannot parse `grouping sets`, which
+-- DuckDB and Spark SQL both run: those lines carry `noqa: PRS`.
+{%- set roll_ups = [
+    ['pillar'], [],
+    ['estimate_level', 'pillar'], ['estimate_level'],
+    ['budget_level', 'pillar'], ['budget_level'],
+    ['estimate_level', 'agency_id', 'pillar'], ['estimate_level', 'agency_id'],
+] %}
+{%- set per_commune = ['fiscal_year', 'as_of_date', 'commune_code', 'province_agency_id'] %}
+{%- set by_province = [['province_agency_id'], []] %}
+
 with
 
 budget as (
@@ -23,185 +35,93 @@ communes as (
 
 ),
 
-scoped as (
+budget_units as (
 
-    -- nation: every unit, communes included
+    -- estimate_level: the level whose estimate covers the unit (a commune's province)
     select
         fiscal_year,
         as_of_date,
-        'national' as scope,
-        cast(null as {{ dbt.type_string() }}) as budget_level,
-        cast(null as {{ dbt.type_string() }}) as agency_id,
-        pillar,
-        total_budget,
-        allocated_budget,
-        assigned_estimate,
-        disbursed
-    from budget
-    union all
-    -- each level as itself
-    select
-        fiscal_year,
-        as_of_date,
-        'level' as scope,
         budget_level,
-        cast(null as {{ dbt.type_string() }}) as agency_id,
-        pillar,
-        total_budget,
-        allocated_budget,
-        assigned_estimate,
-        disbursed
-    from budget
-    union all
-    -- communes also count in the province level, whose estimate covers them
-    select
-        fiscal_year,
-        as_of_date,
-        'level' as scope,
-        'province' as budget_level,
-        cast(null as {{ dbt.type_string() }}) as agency_id,
-        pillar,
-        cast(null as decimal(18, 2)) as total_budget,
-        cast(null as decimal(18, 2)) as allocated_budget,
-        cast(null as decimal(18, 2)) as assigned_estimate,
-        disbursed
-    from budget
-    where budget_level = 'commune'
-    union all
-    -- each body, a province with its communes
-    select
-        fiscal_year,
-        as_of_date,
-        'agency' as scope,
-        case when budget_level = 'commune' then 'province' else budget_level end
-            as budget_level,
         agency_id,
         pillar,
         total_budget,
         allocated_budget,
         assigned_estimate,
-        disbursed
+        disbursed,
+        case when budget_level = 'commune' then 'province' else budget_level end
+            as estimate_level
+
     from budget
 
 ),
 
-by_pillar as (
+rolled_up as (
 
+    -- the nation; each level, communes counting in the province level; the communes
+    -- alone; each body, a province with its communes
     select
         fiscal_year,
         as_of_date,
-        scope,
-        budget_level,
         agency_id,
-        pillar,
+        case
+            when grouping(agency_id) = 0 then 'agency'
+            when grouping(estimate_level) = 0 or grouping(budget_level) = 0 then 'level'
+            else 'national'
+        end as scope,
+        case
+            when grouping(budget_level) = 0 then budget_level
+            when grouping(estimate_level) = 0 then estimate_level
+        end as budget_level,
+        case when grouping(pillar) = 0 then pillar else 'ALL' end as pillar,
         sum(total_budget) as total_budget,
         sum(allocated_budget) as allocated_budget,
         sum(assigned_estimate) as assigned_estimate,
         sum(disbursed) as disbursed
-    from scoped
-    group by fiscal_year, as_of_date, scope, budget_level, agency_id, pillar
-    union all
-    select
-        fiscal_year,
-        as_of_date,
-        scope,
-        budget_level,
-        agency_id,
-        'ALL' as pillar,
-        sum(total_budget) as total_budget,
-        sum(allocated_budget) as allocated_budget,
-        sum(assigned_estimate) as assigned_estimate,
-        sum(disbursed) as disbursed
-    from scoped
-    group by fiscal_year, as_of_date, scope, budget_level, agency_id
+
+    from budget_units
+    group by {{ grouping_sets(['fiscal_year', 'as_of_date'], roll_ups) }}  -- noqa: PRS
+    -- by budget_level only the communes: central and province rows come by estimate_level
+    having grouping(budget_level) = 1 or budget_level = 'commune'
 
 ),
 
 amounts as (
 
+    -- communes_scope: the communes a row counts, all of them (the nation and the commune
+    -- level) or a province's (its agency row)
     select
-        by_pillar.*,
+        rolled_up.*,
         {{ dbt.concat([
-            "scope", "'|'", "coalesce(budget_level, '')", "'|'",
-            "coalesce(agency_id, '')", "'|'", "pillar"
-        ]) }} as row_key
-    from by_pillar
+            "rolled_up.scope", "'|'", "coalesce(rolled_up.budget_level, '')", "'|'",
+            "coalesce(rolled_up.agency_id, '')", "'|'", "rolled_up.pillar"
+        ]) }} as row_key,
+        case
+            when rolled_up.scope = 'national' or rolled_up.budget_level = 'commune' then 'all'
+            when rolled_up.scope = 'agency' and rolled_up.budget_level = 'province'
+                then 'province'
+        end as communes_scope
 
-),
-
-commune_states as (
-
-    -- one row per reporting commune and as-of date with its three pillar states
-    select
-        fiscal_year,
-        as_of_date,
-        commune_code,
-        province_agency_id,
-        sum(case when figure_state = 'disbursed' then 1 else 0 end) as pillars_disbursed,
-        sum(case when figure_state = 'zero' then 1 else 0 end) as pillars_zero,
-        sum(case when figure_state = 'no_figure' then 1 else 0 end) as pillars_no_figure
-    from commune_pillars
-    group by fiscal_year, as_of_date, commune_code, province_agency_id
+    from rolled_up
 
 ),
 
 commune_facts as (
 
-    -- per pillar: reported 0, no figure; for 'ALL': the same on all three pillars, and
-    -- "not disbursed on any pillar" = no figure above 0 on any of the three
+    -- per reporting commune, each pillar and the three together ('ALL'): zero, no figure
+    -- or not disbursed when every pillar in the group is (for 'ALL', not disbursed = no
+    -- figure above 0 on any of the three)
     select
         fiscal_year,
         as_of_date,
         commune_code,
         province_agency_id,
-        pillar,
-        case when figure_state = 'zero' then 1 else 0 end as is_zero,
-        case when figure_state = 'no_figure' then 1 else 0 end as is_no_figure,
-        case when figure_state <> 'disbursed' then 1 else 0 end as is_not_disbursed
+        case when grouping(pillar) = 0 then pillar else 'ALL' end as pillar,
+        min(case when figure_state = 'zero' then 1 else 0 end) as is_zero,
+        min(case when figure_state = 'no_figure' then 1 else 0 end) as is_no_figure,
+        min(case when figure_state <> 'disbursed' then 1 else 0 end) as is_not_disbursed
+
     from commune_pillars
-    union all
-    select
-        fiscal_year,
-        as_of_date,
-        commune_code,
-        province_agency_id,
-        'ALL' as pillar,
-        case when pillars_zero = 3 then 1 else 0 end as is_zero,
-        case when pillars_no_figure = 3 then 1 else 0 end as is_no_figure,
-        case when pillars_disbursed = 0 then 1 else 0 end as is_not_disbursed
-    from commune_states
-
-),
-
-commune_scoped as (
-
-    select
-        fiscal_year,
-        as_of_date,
-        {{ dbt.concat(["'national|||'", "pillar"]) }} as row_key,
-        is_zero,
-        is_no_figure,
-        is_not_disbursed
-    from commune_facts
-    union all
-    select
-        fiscal_year,
-        as_of_date,
-        {{ dbt.concat(["'level|commune||'", "pillar"]) }} as row_key,
-        is_zero,
-        is_no_figure,
-        is_not_disbursed
-    from commune_facts
-    union all
-    select
-        fiscal_year,
-        as_of_date,
-        {{ dbt.concat(["'agency|province|'", "province_agency_id", "'|'", "pillar"]) }}
-            as row_key,
-        is_zero,
-        is_no_figure,
-        is_not_disbursed
-    from commune_facts
+    group by {{ grouping_sets(per_commune, [['pillar'], []]) }}  -- noqa: PRS
 
 ),
 
@@ -210,30 +130,30 @@ commune_counts as (
     select
         fiscal_year,
         as_of_date,
-        row_key,
+        pillar,
+        province_agency_id,
+        case when grouping(province_agency_id) = 0 then 'province' else 'all' end
+            as communes_scope,
         count(*) as communes_reporting,
         sum(is_zero) as communes_zero_disbursed,
         sum(is_no_figure) as communes_no_figure,
         sum(is_not_disbursed) as communes_not_disbursed
-    from commune_scoped
-    group by fiscal_year, as_of_date, row_key
+
+    from commune_facts
+    group by {{ grouping_sets(['fiscal_year', 'as_of_date', 'pillar'], by_province) }}  -- noqa: PRS
 
 ),
 
 commune_universe as (
 
     select
-        'national' as scope,
-        cast(null as {{ dbt.type_string() }}) as agency_id,
+        province_agency_id,
+        case when grouping(province_agency_id) = 0 then 'province' else 'all' end
+            as communes_scope,
         count(*) as communes_total
+
     from communes
-    union all
-    select
-        'agency' as scope,
-        province_agency_id as agency_id,
-        count(*) as communes_total
-    from communes
-    group by province_agency_id
+    group by {{ grouping_sets([], by_province) }}  -- noqa: PRS
 
 ),
 
@@ -255,31 +175,32 @@ joined as (
         commune_counts.communes_zero_disbursed,
         commune_counts.communes_no_figure,
         commune_counts.communes_not_disbursed,
+        commune_universe.communes_total,
         cast(amounts.allocated_budget as double)
         / nullif(cast(amounts.total_budget as double), 0) as allocated_share_of_total,
         cast(amounts.assigned_estimate as double)
         / nullif(cast(amounts.total_budget as double), 0) as estimate_share_of_total,
         cast(amounts.disbursed as double)
-        / nullif(cast(amounts.assigned_estimate as double), 0) as disbursement_rate,
-        case
-            when amounts.scope = 'national' or amounts.budget_level = 'commune'
-                then national_universe.communes_total
-            when amounts.scope = 'agency' and amounts.budget_level = 'province'
-                then province_universe.communes_total
-        end as communes_total
+        / nullif(cast(amounts.assigned_estimate as double), 0) as disbursement_rate
 
     from amounts
     left join commune_counts
         on
             amounts.fiscal_year = commune_counts.fiscal_year
             and amounts.as_of_date = commune_counts.as_of_date
-            and amounts.row_key = commune_counts.row_key
-    left join commune_universe as national_universe
-        on national_universe.scope = 'national'
-    left join commune_universe as province_universe
+            and amounts.pillar = commune_counts.pillar
+            and amounts.communes_scope = commune_counts.communes_scope
+            and (
+                amounts.communes_scope = 'all'
+                or amounts.agency_id = commune_counts.province_agency_id
+            )
+    left join commune_universe
         on
-            province_universe.scope = 'agency'
-            and amounts.agency_id = province_universe.agency_id
+            amounts.communes_scope = commune_universe.communes_scope
+            and (
+                amounts.communes_scope = 'all'
+                or amounts.agency_id = commune_universe.province_agency_id
+            )
 
 ),
 

@@ -12,12 +12,7 @@ source as (
 renamed as (
 
     select
-        file_sha256,
-        file_name,
-        sheet_name,
-        row_number as source_row_number,
-        received_at,
-        original_values,
+        {{ lineage_columns() }},
         reporting_agency_id,
         as_of_date,
         agency as agency_id,

@@ -10,12 +10,7 @@ renamed as (
 
     select
         database_code as database_id,
-        file_sha256,
-        file_name,
-        sheet_name,
-        row_number as source_row_number,
-        received_at,
-        original_values,
+        {{ lineage_columns() }},
         as_of_date as registry_date,
         database_name,
         status as program_code,

@@ -10,7 +10,7 @@ renamed as (
 
     select
         indicator_id,
-        file_sha256,
+        {{ lineage_columns('key') }},
         target_part,
         comparator,
         target_value,

@@ -9,12 +9,8 @@ source as (
 renamed as (
 
     select
-        file_sha256,
-        received_at,
+        {{ lineage_columns(original_values=false) }},
         source as source_name,
-        file_name,
-        sheet_name,
-        row_number as source_row_number,
         column_label,
         raw_value,
         rule as rule_id,

@@ -9,11 +9,9 @@ source as (
 renamed as (
 
     select
-        file_sha256,
-        file_name,
+        {{ lineage_columns('file') }},
         original_path,
         size_bytes,
-        received_at,
         submitted_at,
         source as source_name,
         family as source_family,

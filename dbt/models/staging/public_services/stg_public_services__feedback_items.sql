@@ -12,12 +12,7 @@ renamed as (
 
     select
         item_code as item_id,
-        file_sha256,
-        file_name,
-        sheet_name,
-        row_number as source_row_number,
-        received_at,
-        original_values,
+        {{ lineage_columns() }},
         reporting_agency_id,
         as_of_date,
         received_date,

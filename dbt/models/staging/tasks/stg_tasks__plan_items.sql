@@ -9,12 +9,7 @@ source as (
 renamed as (
 
     select
-        file_sha256,
-        file_name,
-        sheet_name,
-        row_number as source_row_number,
-        received_at,
-        original_values,
+        {{ lineage_columns() }},
         document_title,
         plan_year,
         task_group,

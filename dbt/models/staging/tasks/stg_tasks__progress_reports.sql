@@ -10,12 +10,7 @@ renamed as (
 
     select
         task_code as task_id,
-        file_sha256,
-        file_name,
-        sheet_name,
-        row_number as source_row_number,
-        received_at,
-        original_values,
+        {{ lineage_columns() }},
         reporting_agency_id,
         reporting_month,
         as_of_date,

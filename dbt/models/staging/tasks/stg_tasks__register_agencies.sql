@@ -10,7 +10,7 @@ renamed as (
 
     select
         task_code as task_id,
-        file_sha256,
+        {{ lineage_columns('key') }},
         role as agency_role,
         position as agency_position,
         agency_text,
