@@ -9,7 +9,7 @@ what the Standing Office actually receives. Three seeds carry tasks:
 * 004, the Resolution 71 task list with results to 9/2025. It has no lead column, so the
   lead is inferred from the result text (see :func:`infer_nq71_lead`).
 * 001, the annex of Notice 20: prose, curated by hand in
-  :mod:`dagster_project.demo.annex_001`.
+  :mod:`demo.annex_001`.
 
 Every agency cell must resolve completely with the warehouse's own
 :class:`~dagster_project.lib.agencies.AgencyDirectory`, and every deadline must parse with
@@ -18,7 +18,7 @@ compute the calibrated figures with those same functions. Parts of a cell that a
 reporting bodies ("Ban Cơ yếu Chính phủ", "doanh nghiệp liên quan") are dropped from the
 cell and named in ``note``; nothing else in an agency or deadline cell is rewritten.
 
-Run ``python -m dagster_project.demo.seed_tasks /work/shared/seeds`` to rebuild the CSV. The
+Run ``python -m demo.seed_tasks /work/shared/seeds`` to rebuild the CSV. The
 runtime generator reads only the CSV, never the seed folder.
 """
 
@@ -33,11 +33,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
-from dagster_project.demo.annex_001 import ANNEX_001_TASKS
-from dagster_project.demo.seed_tables import clean_cell, is_roman, nfc, split_rows
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.deadlines import parse_deadline
 from dagster_project.lib.vntext import match_key
+from demo.annex_001 import ANNEX_001_TASKS
+from demo.seed_tables import clean_cell, is_roman, nfc, split_rows
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_CSV = DATA_DIR / "seed_tasks.csv"
@@ -518,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     """Rebuild ``seed_tasks.csv`` from the seed folder given on the command line."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m dagster_project.demo.seed_tasks <seeds-dir>")  # noqa: T201
+        print("usage: python -m demo.seed_tasks <seeds-dir>")  # noqa: T201
         return 2
     tasks = extract_seed_tasks(Path(args[0]))
     write_seed_csv(tasks)
