@@ -75,7 +75,7 @@ from demo.model import (
     status_on,
 )
 from demo.public_services import write_feedback_demo, write_portal_demo
-from demo.seed_tasks import SEED_CSV, SeedTask, read_seed_csv
+from demo.seed_csv import SEED_CSV, SeedTask, read_seed_csv
 from demo.synthesis import SlotCounts, SyntheticTask, synthesize
 from demo.timing import is_missing, stamp_submission_times
 from demo.workbooks import (

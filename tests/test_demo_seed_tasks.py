@@ -8,8 +8,8 @@ import pytest
 
 from dagster_project.lib.agencies import AgencyDirectory
 from demo.catalog import document_for
-from demo.seed_tables import is_roman, split_rows
-from demo.seed_tasks import (
+from scripts.seeds.seed_tables import is_roman, split_rows
+from scripts.seeds.seed_tasks import (
     SeedTask,
     _nq71_items,
     infer_nq71_lead,
