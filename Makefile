@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test test-slow lint bench dev docs clean install install-test system-render system-test
+.PHONY: demo test test-slow lint bench dev docs clean install install-demo install-test \
+	system-render system-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
@@ -17,11 +18,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+# The demo generator is the `demo` extra: the product runs without it.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[demo]"
 	@touch $@ $(VENV)/.installed
 
+# The test extra includes the demo extra: the tests generate the demo inbox.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-demo
+
 install: $(VENV)/.installed
+install-demo: $(VENV)/.installed-demo
 install-test: $(VENV)/.installed-test
 
 # Debian packages beyond Python: WeasyPrint's Pango/HarfBuzz/fontconfig for the PDF, and for the
@@ -32,7 +40,7 @@ system-test:
 	@scripts/system-deps test
 
 ## demo: generate the demo inbox; publish 2025-Q4, 2026-Q1 and 2026-Q2 (HTML, PDF, XLSX)
-demo: system-render install
+demo: system-render install-demo
 	NQ57_HOME=$(HOME_DIR) $(BIN)/nq57 demo
 
 ## test: run the test suite (includes an end-to-end run on generated demo data)

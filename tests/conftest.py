@@ -21,7 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The deterministic demo inbox, generated once per session."""
-    from dagster_project.demo.generator import generate_demo_inbox
+    from demo.generator import generate_demo_inbox
 
     inbox = tmp_path_factory.mktemp("demo") / "inbox"
     generate_demo_inbox(inbox)

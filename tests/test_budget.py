@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.demo.budget import write_budget_demo
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.budget_checks import complete_budget_submission
 from dagster_project.lib.contracts import load_contracts
@@ -24,6 +23,7 @@ from dagster_project.lib.families import read_submission
 from dagster_project.lib.inbox import ingest_inbox
 from dagster_project.lib.paths import Home
 from dagster_project.lib.submission import ParsedSubmission
+from demo.budget import write_budget_demo
 from tests.fixtures.warehouse import dbt_build, query, sheet_workbook
 
 REPORT_DATE = date(2026, 6, 17)

@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dagster_project.demo.csdl import write_csdl_demo
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import load_contracts
 from dagster_project.lib.inbox import ingest_inbox
 from dagster_project.lib.paths import Home
 from dagster_project.lib.submission import ParsedSubmission, parse_submission
+from demo.csdl import write_csdl_demo
 from tests.fixtures.warehouse import dbt_build, query
 
 REGISTRY_HEADER = ["TT", "Mã CSDL", "Tên cơ sở dữ liệu", "Chương trình", "Cơ quan chủ quản",

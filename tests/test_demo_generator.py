@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dagster_project.demo.generator import DemoSummary, generate_demo_inbox
-from dagster_project.demo.seed_tasks import count_by_source, read_seed_csv
-from dagster_project.demo.timing import LATE_REPORTS, MISSING_REPORTS, report_due_date
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.deadlines import parse_deadline
+from demo.generator import DemoSummary, generate_demo_inbox
+from demo.seed_csv import count_by_source, read_seed_csv
+from demo.timing import LATE_REPORTS, MISSING_REPORTS, report_due_date
 
 CUTOFF = date(2026, 6, 29)
 CODE_RE = re.compile(r"^[A-Z0-9]+-[0-9]{4}$")

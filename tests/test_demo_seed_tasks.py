@@ -6,16 +6,16 @@ from datetime import date
 
 import pytest
 
-from dagster_project.demo.catalog import document_for
-from dagster_project.demo.seed_tables import is_roman, split_rows
-from dagster_project.demo.seed_tasks import (
+from dagster_project.lib.agencies import AgencyDirectory
+from demo.catalog import document_for
+from scripts.seeds.seed_tables import is_roman, split_rows
+from scripts.seeds.seed_tasks import (
     SeedTask,
     _nq71_items,
     infer_nq71_lead,
     parse_plan_2025,
     resolve_agency_cells,
 )
-from dagster_project.lib.agencies import AgencyDirectory
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.demo.workbooks import Report, ReportGroup, ReportRow, write_report
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import load_contracts
 from dagster_project.lib.feedback import (
@@ -30,6 +29,7 @@ from dagster_project.lib.feedback import (
 from dagster_project.lib.submission import parse_submission
 from dagster_project.lib.workbook import read_sheets
 from dagster_project.lib.xlsx_safe import write_text
+from demo.workbooks import Report, ReportGroup, ReportRow, write_report
 
 INJECTED = '=HYPERLINK("http://example.invalid/x","Bấm vào đây")'
 BAD_STATUS = "Sắp xong"

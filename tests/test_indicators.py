@@ -13,16 +13,16 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.demo.indicators import (
+from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.contracts import load_contracts
+from dagster_project.lib.families import read_submission
+from dagster_project.lib.submission import ParsedSubmission
+from demo.indicators import (
     ACTUAL_HEADERS,
     REGISTER_HEADERS,
     SOURCE_DOCUMENT,
     write_indicators_demo,
 )
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.families import read_submission
-from dagster_project.lib.submission import ParsedSubmission
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.demo.public_services import (
-    portal_bodies,
-    split_capped,
-    write_feedback_demo,
-    write_portal_demo,
-)
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.contracts import load_contracts
 from dagster_project.lib.families import read_submission
@@ -29,6 +23,12 @@ from dagster_project.lib.inbox import ingest_inbox
 from dagster_project.lib.paths import Home
 from dagster_project.lib.public_services import RATES
 from dagster_project.lib.submission import ParsedSubmission
+from demo.public_services import (
+    portal_bodies,
+    split_capped,
+    write_feedback_demo,
+    write_portal_demo,
+)
 from tests.fixtures.warehouse import dbt_build, query, sheet_workbook
 
 Parse = Callable[[Path], ParsedSubmission]

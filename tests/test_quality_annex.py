@@ -1,7 +1,7 @@
 """The quality annex: what a reviewer must be able to read off the page for 2026-Q2.
 
 The demo makes Cao Bằng late in April and May 2026 and leaves out the May report of the
-Viện Hàn lâm KHXH (see dagster_project/demo/generator.py). A copy of the published home
+Viện Hàn lâm KHXH (see demo/generator.py). A copy of the published home
 then receives a bad resubmission from Cao Bằng (three rows with an unknown status, one row
 naming a task the register does not know), so rows are quarantined and rule TASK-010 fails
 for that body.

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.demo.indicators import SEED_INDICATORS
-from dagster_project.demo.seed_tables import nfc, split_rows
 from dagster_project.lib.targets import Target, parse_actual, parse_targets, parse_value_period
 from dagster_project.lib.values import ValueParseError
+from demo.indicators import SEED_INDICATORS
+from scripts.seeds.seed_tables import nfc, split_rows
 
 # A copy of seed 004 (indicator table, then the Resolution 71 task list), as the office sent it.
 SEED_004 = Path(__file__).parent / "fixtures" / "data" / "004_chi_tieu_va_nhiem_vu_nq71.txt"

@@ -39,10 +39,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from dagster_project.demo.workbooks import save_deterministic
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.paths import DBT_PROJECT_DIR
 from dagster_project.lib.vnformat import fmt_number
+from demo.workbooks import save_deterministic
 
 SEED = 57
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"

@@ -5,7 +5,7 @@ begins with a tab (sometimes after a stray space), a line without a tab continue
 previous cell, and a line that is exactly empty ends the row. A line holding only a tab is
 an *empty cell*, not a row separator, so the two must not be confused. This module turns
 such text into rows of cells and nothing more; deciding which rows are tasks is left to
-:mod:`dagster_project.demo.seed_tasks`, which knows each document's layout.
+:mod:`scripts.seeds.seed_tasks`, which knows each document's layout.
 """
 
 from __future__ import annotations

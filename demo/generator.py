@@ -50,11 +50,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dagster_project.demo.budget import write_budget_demo
-from dagster_project.demo.catalog import SYNTHETIC_SOURCES, Document, document_for
-from dagster_project.demo.csdl import write_csdl_demo
-from dagster_project.demo.indicators import write_indicators_demo
-from dagster_project.demo.model import (
+from dagster_project.lib.agencies import Agency, AgencyDirectory
+from dagster_project.lib.deadlines import parse_deadline
+from demo.budget import write_budget_demo
+from demo.catalog import SYNTHETIC_SOURCES, Document, document_for
+from demo.csdl import write_csdl_demo
+from demo.indicators import write_indicators_demo
+from demo.model import (
     CUTOFF,
     DONE,
     IN_PROGRESS,
@@ -72,11 +74,11 @@ from dagster_project.demo.model import (
     reporting_months,
     status_on,
 )
-from dagster_project.demo.public_services import write_feedback_demo, write_portal_demo
-from dagster_project.demo.seed_tasks import SEED_CSV, SeedTask, read_seed_csv
-from dagster_project.demo.synthesis import SlotCounts, SyntheticTask, synthesize
-from dagster_project.demo.timing import is_missing, stamp_submission_times
-from dagster_project.demo.workbooks import (
+from demo.public_services import write_feedback_demo, write_portal_demo
+from demo.seed_csv import SEED_CSV, SeedTask, read_seed_csv
+from demo.synthesis import SlotCounts, SyntheticTask, synthesize
+from demo.timing import is_missing, stamp_submission_times
+from demo.workbooks import (
     RegisterRow,
     RegisterSheet,
     Report,
@@ -85,8 +87,6 @@ from dagster_project.demo.workbooks import (
     write_register,
     write_report,
 )
-from dagster_project.lib.agencies import Agency, AgencyDirectory
-from dagster_project.lib.deadlines import parse_deadline
 
 REGISTER_FILE = "register/DanhMucNhiemVu_29-06-2026.xlsx"
 SHARED_GROUP = "NHIỆM VỤ CHUNG"
@@ -489,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     """Generate the demo inbox into the folder given on the command line."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
-        print("usage: python -m dagster_project.demo.generator <inbox> [seed]")  # noqa: T201
+        print("usage: python -m demo.generator <inbox> [seed]")  # noqa: T201
         return 2
     started = time.perf_counter()
     summary = generate_demo_inbox(Path(args[0]), int(args[1]) if len(args) == 2 else 57)

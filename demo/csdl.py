@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dagster_project.demo.workbooks import roman, save_deterministic
+from demo.workbooks import roman, save_deterministic
 
 SEED = 57
 CRITERIA_TOTAL = 19

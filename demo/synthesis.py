@@ -17,7 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dagster_project.demo.catalog import (
+from dagster_project.lib.agencies import Agency, AgencyDirectory
+from dagster_project.lib.deadlines import parse_deadline
+from demo.catalog import (
     CENTRAL_TOPICS,
     COORD_GROUPS,
     DAY_PHRASES,
@@ -36,9 +38,7 @@ from dagster_project.demo.catalog import (
     SyntheticSource,
     Template,
 )
-from dagster_project.demo.model import CUTOFF, STANDING_OFFICE
-from dagster_project.lib.agencies import Agency, AgencyDirectory
-from dagster_project.lib.deadlines import parse_deadline
+from demo.model import CUTOFF, STANDING_OFFICE
 
 # Kinds of synthetic slot: recurring, due after the cutoff ("future"), due before ("past").
 RECURRING_SLOT, FUTURE_SLOT, PAST_SLOT = "R", "F", "P"

@@ -36,11 +36,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dagster_project.demo.budget import split
-from dagster_project.demo.workbooks import save_deterministic, write_table_sheet
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.public_services import RATES
 from dagster_project.lib.vnformat import fmt_int
+from demo.budget import split
+from demo.workbooks import save_deterministic, write_table_sheet
 
 SEED = 57
 LEVELS = ("ministry", "province")

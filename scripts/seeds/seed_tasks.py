@@ -9,7 +9,7 @@ what the Standing Office actually receives. Three seeds carry tasks:
 * 004, the Resolution 71 task list with results to 9/2025. It has no lead column, so the
   lead is inferred from the result text (see :func:`infer_nq71_lead`).
 * 001, the annex of Notice 20: prose, curated by hand in
-  :mod:`dagster_project.demo.annex_001`.
+  :mod:`scripts.seeds.annex_001`.
 
 Every agency cell must resolve completely with the warehouse's own
 :class:`~dagster_project.lib.agencies.AgencyDirectory`, and every deadline must parse with
@@ -18,29 +18,27 @@ compute the calibrated figures with those same functions. Parts of a cell that a
 reporting bodies ("Ban Cơ yếu Chính phủ", "doanh nghiệp liên quan") are dropped from the
 cell and named in ``note``; nothing else in an agency or deadline cell is rewritten.
 
-Run ``python -m dagster_project.demo.seed_tasks /work/shared/seeds`` to rebuild the CSV. The
-runtime generator reads only the CSV, never the seed folder.
+Run ``python -m scripts.seeds.seed_tasks /work/shared/seeds`` from the repository root to
+rebuild the CSV. This is a developer tool run by hand: the demo generator reads only the
+committed CSV (:mod:`demo.seed_csv`), never the seed folder, so none of this ships in a
+package.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from dagster_project.demo.annex_001 import ANNEX_001_TASKS
-from dagster_project.demo.seed_tables import clean_cell, is_roman, nfc, split_rows
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.deadlines import parse_deadline
 from dagster_project.lib.vntext import match_key
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-SEED_CSV = DATA_DIR / "seed_tasks.csv"
+from demo.seed_csv import SEED_CSV, SeedTask, count_by_source, write_seed_csv
+from scripts.seeds.annex_001 import ANNEX_001_TASKS
+from scripts.seeds.seed_tables import clean_cell, is_roman, nfc, split_rows
 
 PLAN_2025_TITLE = "Kế hoạch hoạt động năm 2025 của Ban Chỉ đạo của Chính phủ"
 PLAN_2025_DATE = date(2025, 4, 15)
@@ -75,38 +73,6 @@ _BODY_START_RE = re.compile(
 )
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
 _STOP_RE = re.compile(r"[,;:()\[\].–—\n]| - ")
-
-
-@dataclass(frozen=True)
-class SeedTask:
-    """One real task taken from a seed document, as written to ``seed_tasks.csv``.
-
-    Attributes:
-        origin: Where it came from: ``<file>:<section or group>:<row>``, e.g. "003:III:12".
-        source_document: Title of the document that assigned the task.
-        assigned_date: Date of that document.
-        task_group: Title of the group row the task sits under.
-        task_name: The task as written.
-        lead_agencies: Lead agency cell (every part resolves to a known agency).
-        coordinating_agencies: Coordinating agency cell (may be empty).
-        expected_product: "Dự kiến kết quả" as written (may be empty).
-        deadline: Deadline cell as written.
-        note: "Lưu ý" plus any note the extraction adds about what it changed.
-    """
-
-    origin: str
-    source_document: str
-    assigned_date: date
-    task_group: str
-    task_name: str
-    lead_agencies: str
-    coordinating_agencies: str
-    expected_product: str
-    deadline: str
-    note: str
-
-
-CSV_COLUMNS = tuple(f.name for f in fields(SeedTask))
 
 
 def _join_note(*parts: str) -> str:
@@ -488,37 +454,11 @@ def extract_seed_tasks(seeds_dir: Path, directory: AgencyDirectory | None = None
     return tasks
 
 
-def write_seed_csv(tasks: Iterable[SeedTask], path: Path = SEED_CSV) -> None:
-    """Write tasks as UTF-8 CSV with a header, dates in ISO form, Unix line endings."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for task in tasks:
-            row = asdict(task)
-            row["assigned_date"] = task.assigned_date.isoformat()
-            writer.writerow(row)
-
-
-def read_seed_csv(path: Path = SEED_CSV) -> list[SeedTask]:
-    """Read ``seed_tasks.csv`` back into :class:`SeedTask` rows."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            SeedTask(**{**row, "assigned_date": date.fromisoformat(row["assigned_date"])})
-            for row in csv.DictReader(handle)
-        ]
-
-
-def count_by_source(tasks: Iterable[SeedTask]) -> dict[str, int]:
-    """Number of tasks per seed file ("001", "003", "004")."""
-    return dict(sorted(Counter(task.origin.split(":", 1)[0] for task in tasks).items()))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Rebuild ``seed_tasks.csv`` from the seed folder given on the command line."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m dagster_project.demo.seed_tasks <seeds-dir>")  # noqa: T201
+        print("usage: python -m scripts.seeds.seed_tasks <seeds-dir>")  # noqa: T201
         return 2
     tasks = extract_seed_tasks(Path(args[0]))
     write_seed_csv(tasks)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dagster_project.demo.workbooks import save_deterministic, write_table_sheet
+from demo.workbooks import save_deterministic, write_table_sheet
 
 REGISTER_HEADERS = ("TT", "Mã chỉ tiêu", "Tên chỉ tiêu", "Chỉ tiêu", "Năm mục tiêu",
                     "Cơ quan chủ trì", "Văn bản giao", "Ghi chú")

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from dagster_project.demo.catalog import FOOTNOTE
+from demo.catalog import FOOTNOTE
 
 # One instant for every file's metadata: the day the office's figures were cut.
 FIXED_TIMESTAMP = datetime(2026, 6, 29, 17, 0, 0)
