@@ -81,16 +81,16 @@ def test_demo_files_are_accepted_with_every_row(demo: list[ParsedSubmission]) ->
     assert (june["national_total_text"], june["national_allocated_text"],
             june["national_estimate_text"]) == ("103.430,00", "84.860,00", "41.057,52")
     # The 2025 export writes pillars in full; the contract reads them to the same codes.
-    assert {row["status"] for row in allocations[0].rows} == {"KHCN", "DMST", "CDS"}
-    assert {row["status_text"] for row in allocations[0].rows} == {
+    assert {row["pillar"] for row in allocations[0].rows} == {"KHCN", "DMST", "CDS"}
+    assert {row["pillar_text"] for row in allocations[0].rows} == {
         "Khoa học, công nghệ", "Đổi mới sáng tạo", "Chuyển đổi số"}
 
 
 def test_demo_disbursement_keeps_blank_apart_from_zero(demo: list[ParsedSubmission]) -> None:
     june = demo[-1]
     communes = [row for row in june.rows if row["commune_code"]]
-    blank = {row["status"] for row in communes if row["disbursed"] is None}
-    zero = [row["status"] for row in communes if row["disbursed"] == 0]
+    blank = {row["pillar"] for row in communes if row["disbursed"] is None}
+    zero = [row["pillar"] for row in communes if row["disbursed"] == 0]
     assert blank == {"CDS"}
     assert sum(row["disbursed"] is None for row in communes) == 445
     assert (zero.count("KHCN"), zero.count("DMST"), zero.count("CDS")) == (569, 167, 0)
@@ -132,9 +132,13 @@ def test_unknown_pillar_is_rejected_with_the_allowed_words(parse: Parse,
     (problem,) = submission.errors
     assert problem.rule == "status_unknown" and problem.value == "Quốc phòng"
     assert problem.row == FIRST_DATA_ROW and problem.column == "Trụ cột"
+    # The message speaks of a pillar, named by the contract's column label, not of a status.
+    assert problem.message_vi.startswith("Trụ cột 'Quốc phòng' không hợp lệ")
+    assert problem.message_en.startswith("Unknown budget pillar 'Quốc phòng'")
+    assert "Tình trạng" not in problem.message_vi and "status" not in problem.message_en
     assert "KHCN; ĐMST; CDS" in problem.message_vi
     assert "KHCN; ĐMST; CDS" in problem.message_en
-    assert [row["status"] for row in submission.rows] == ["KHCN"]
+    assert [row["pillar"] for row in submission.rows] == ["KHCN"]
 
 
 def test_number_with_two_decimal_commas_is_rejected(parse: Parse, tmp_path: Path) -> None:
@@ -147,7 +151,7 @@ def test_number_with_two_decimal_commas_is_rejected(parse: Parse, tmp_path: Path
     (problem,) = submission.errors
     assert problem.rule == "number_unparseable" and problem.value == "12,5,3"
     assert problem.row == FIRST_DATA_ROW and problem.column == "Giải ngân (tỷ đồng)"
-    assert [(row["status"], row["disbursed"]) for row in submission.rows] == [("CDS", 1234.5)]
+    assert [(row["pillar"], row["disbursed"]) for row in submission.rows] == [("CDS", 1234.5)]
 
 
 def test_missing_pillar_column_rejects_the_file(parse: Parse, tmp_path: Path) -> None:
@@ -206,7 +210,7 @@ def test_negative_allocation_is_quarantined(parse: Parse, tmp_path: Path) -> Non
     (problem,) = submission.errors
     assert (problem.rule, problem.row, problem.column) == (
         "amount_negative", FIRST_DATA_ROW, "Đã phân bổ (tỷ đồng)")
-    assert [row["status"] for row in submission.rows] == ["CDS"]
+    assert [row["pillar"] for row in submission.rows] == ["CDS"]
 
 
 def test_other_families_are_left_alone(tmp_path: Path) -> None:

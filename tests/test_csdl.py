@@ -104,7 +104,7 @@ def test_demo_files_are_accepted_with_the_report_figures(parse, tmp_path: Path) 
         assert submission.accepted, (submission.path.name, submission.problems[:3])
     registry, *exports = parsed
     assert registry.source == "csdl_registry" and len(registry.rows) == 116
-    programs = [row["status"] for row in registry.rows]
+    programs = [row["program"] for row in registry.rows]
     assert programs.count("plan_02") == 12 and programs.count("resolution_11") == 104
     owners = {row["database_name"]: row["owner_agency"] for row in registry.rows
               if row["database_code"].startswith("KH02-")}
@@ -161,7 +161,7 @@ def test_unknown_owner_is_rejected_with_suggestions(parse, tmp_path: Path) -> No
     assert problem.rule == "agency_unknown" and problem.row == 6
     assert problem.column == "Cơ quan chủ quản" and problem.value == "Bộ Tài chánh"
     assert "Bộ Tài chính" in problem.message_vi and "Bộ Tài chính" in problem.message_en
-    assert [(r["database_code"], r["status"], r["owner_agency"]) for r in submission.rows] == [
+    assert [(r["database_code"], r["program"], r["owner_agency"]) for r in submission.rows] == [
         ("KH02-02", "plan_02", "BTP")]
 
 
@@ -171,6 +171,8 @@ def test_unknown_programme_is_rejected_with_the_allowed_words(parse, tmp_path: P
     ])
     (problem,) = parse(path).errors
     assert problem.rule == "status_unknown" and problem.value == "Đề án 06"
+    assert problem.message_vi.startswith("Chương trình 'Đề án 06' không hợp lệ")
+    assert problem.message_en.startswith("Unknown programme 'Đề án 06'")
     assert "Kế hoạch 02-KH/BCĐTW" in problem.message_vi
     assert "Nghị quyết 11/NQ-CP" in problem.message_en
 

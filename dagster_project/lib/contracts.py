@@ -4,6 +4,12 @@ A contract (``sources/contracts/<source>.yaml``) names the columns of one source
 their Vietnamese and English header aliases, value type and whether they are required,
 plus metadata read from the title block. Layouts are data, not code branches: a new header
 spelling is a one-line change to a contract.
+
+The contract is also the one description of what the source lands: its table, and for each
+column its meaning (``description``). Each column lands under its own name; a type that
+keeps the cell as written beside the value read from it adds ``<name>_text``. The landed
+schemas, the ingest assets' descriptions and the check of the dbt sources are all derived
+from here (see :mod:`dagster_project.lib.landed`).
 """
 
 from __future__ import annotations
@@ -36,12 +42,23 @@ class ColumnSpec:
     aliases: tuple[str, ...]
     type: str
     required: bool
+    description: str = ""
+    label_en: str = ""  # what the column holds, in English messages ("budget pillar")
     pattern: str | None = None
     example: str | None = None  # a valid value, quoted when a value breaks ``pattern``
     role: str | None = None
     plan_year_from: str | None = None
     unparseable: str = "reject"  # or "warn": keep the text, flag it, load the row
     date_cells: str | None = None  # "month": a date cell in a text column names its month
+    # Where a word-list column landed before columns landed by their own name ("status"):
+    # earlier files keep it there, so the warehouse reads both.
+    formerly: str | None = None
+    sql_type: str | None = None  # the landed type, where the column type's default is not it
+
+    @property
+    def text_column(self) -> str:
+        """Where the cell as written lands, for types that also land a value read from it."""
+        return f"{self.name}_text"
 
     @cached_property
     def alias_keys(self) -> frozenset[str]:
@@ -57,6 +74,12 @@ class MetadataSpec:
     pattern: str
     type: str
     required: bool
+    description: str = ""
+
+    @property
+    def landed_name(self) -> str:
+        """The column it lands in: an agency lands as its id (``reporting_agency_id``)."""
+        return f"{self.name}_id" if self.type == "agency" else self.name
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,11 @@ class Contract:
     row_rules: tuple[dict[str, Any], ...] = ()
     agency_date_from: str | None = None
     group_column: str | None = None
+    description: str = ""  # the landed table, as the asset catalogue shows it
+    # Columns a family's completion step adds (lib.targets), and tables it lands beside the
+    # contract's own; each as written in the contract: name, SQL type, description.
+    derived_columns: tuple[dict[str, str], ...] = ()
+    child_tables: tuple[dict[str, Any], ...] = ()
 
     @property
     def required_columns(self) -> tuple[ColumnSpec, ...]:
@@ -109,19 +137,24 @@ def _column(raw: dict[str, Any], source: str) -> ColumnSpec:
         aliases=tuple(raw.get("aliases", ())),
         type=column_type,
         required=bool(raw.get("required", False)),
+        description=raw.get("description", ""),
+        label_en=raw.get("label_en", raw["name"].replace("_", " ")),
         pattern=raw.get("pattern"),
         example=raw.get("example"),
         role=raw.get("role"),
         plan_year_from=raw.get("plan_year_from"),
         unparseable=raw.get("unparseable", "reject"),
         date_cells=raw.get("date_cells"),
+        formerly=raw.get("formerly"),
+        sql_type=raw.get("sql_type"),
     )
 
 
 def _metadata(name: str, raw: dict[str, Any], source: str) -> MetadataSpec:
     if raw.get("type") not in METADATA_TYPES:
         raise ContractError(f"{source}: metadata {name} has unknown type {raw.get('type')}")
-    return MetadataSpec(name, raw["pattern"], raw["type"], bool(raw.get("required", False)))
+    return MetadataSpec(name, raw["pattern"], raw["type"], bool(raw.get("required", False)),
+                        raw.get("description", ""))
 
 
 def load_contract(path: Path) -> Contract:
@@ -145,6 +178,9 @@ def load_contract(path: Path) -> Contract:
         row_rules=tuple(raw.get("row_rules") or ()),
         agency_date_from=raw.get("agency_date_from"),
         group_column=raw.get("group_column"),
+        description=raw.get("description", ""),
+        derived_columns=tuple(raw.get("derived_columns") or ()),
+        child_tables=tuple(raw.get("child_tables") or ()),
     )
 
 

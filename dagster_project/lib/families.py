@@ -14,19 +14,13 @@ from pathlib import Path
 from dagster_project.lib.agencies import AgencyDirectory
 from dagster_project.lib.budget_checks import complete_budget_submission
 from dagster_project.lib.contracts import Contract
+from dagster_project.lib.landed import family_tables
 from dagster_project.lib.public_services import complete_public_service_submission
 from dagster_project.lib.submission import ParsedSubmission, parse_submission
 from dagster_project.lib.targets import complete_indicator_submission
 
-# Landed tables per family, in the order the UI lists them; schemas are in lib.landing.
-FAMILY_TABLES: dict[str, tuple[str, ...]] = {
-    "tasks": ("register", "register_agencies", "plan_item", "plan_item_agencies",
-              "progress_report"),
-    "csdl": ("csdl_registry", "csdl_status"),
-    "indicators": ("indicator", "indicator_target", "indicator_actual"),
-    "budget": ("budget_allocation", "budget_disbursement"),
-    "public_services": ("public_service", "feedback_item"),
-}
+# Landed tables per family, as the contracts declare them (see lib.landed).
+FAMILY_TABLES: dict[str, tuple[str, ...]] = family_tables()
 
 # Steps run on a parsed submission of a family before it lands (rows they cannot read move
 # to the submission's problems, so they are quarantined like contract problems).

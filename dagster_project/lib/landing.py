@@ -22,240 +22,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.landed import landed_tables
 from dagster_project.lib.paths import Home
 from dagster_project.lib.regular_files import open_regular
 from dagster_project.lib.submission import ParsedSubmission, Problem
 
-LINEAGE_COLUMNS = {
-    "file_sha256": "VARCHAR",
-    "file_name": "VARCHAR",
-    "sheet_name": "VARCHAR",
-    "row_number": "INTEGER",
-    "received_at": "TIMESTAMP",
-    # JSON object: column -> the cell text as submitted, where normalisation or a
-    # legacy-encoding conversion changed it; null when the row was stored as written.
-    "original_values": "VARCHAR",
-}
-
-# One row per agency named in a row's lead or coordinating column ("<table>_agencies").
-AGENCY_LINK_COLUMNS = {
-    "file_sha256": "VARCHAR",
-    "task_code": "VARCHAR",
-    "role": "VARCHAR",
-    "position": "INTEGER",
-    "agency_text": "VARCHAR",
-    "agency_id": "VARCHAR",
-}
-
 # Landed column types per table. Parsing has already happened, so these are exact types.
-TABLE_SCHEMAS: dict[str, dict[str, str]] = {
-    "register": {
-        **LINEAGE_COLUMNS,
-        "task_code": "VARCHAR",
-        "source_document": "VARCHAR",
-        "assigned_date": "DATE",
-        "task_group": "VARCHAR",
-        "task_name": "VARCHAR",
-        "lead_agencies_text": "VARCHAR",
-        "coordinating_agencies_text": "VARCHAR",
-        "expected_product": "VARCHAR",
-        "deadline_text": "VARCHAR",
-        "due_date": "DATE",
-        "recurrence": "VARCHAR",
-        "note": "VARCHAR",
-    },
-    "register_agencies": AGENCY_LINK_COLUMNS,
-    "progress_report": {
-        **LINEAGE_COLUMNS,
-        "reporting_agency_id": "VARCHAR",
-        "reporting_month": "DATE",
-        "as_of_date": "DATE",
-        "task_group": "VARCHAR",
-        "task_code": "VARCHAR",
-        "task_name": "VARCHAR",
-        "status": "VARCHAR",
-        "status_text": "VARCHAR",
-        "completion_date": "DATE",
-        "product": "VARCHAR",
-        "evidence": "VARCHAR",
-        "difficulties": "VARCHAR",
-    },
-    "plan_item": {
-        **LINEAGE_COLUMNS,
-        "item_key": "VARCHAR",
-        "document_title": "VARCHAR",
-        "plan_year": "INTEGER",
-        "task_group": "VARCHAR",
-        "seq": "VARCHAR",
-        "task_name": "VARCHAR",
-        "lead_agencies_text": "VARCHAR",
-        "coordinating_agencies_text": "VARCHAR",
-        "expected_product": "VARCHAR",
-        "deadline_text": "VARCHAR",
-        "due_date": "DATE",
-        "recurrence": "VARCHAR",
-        "note": "VARCHAR",
-    },
-    "plan_item_agencies": AGENCY_LINK_COLUMNS,
-    # National databases: the programme lands as the contract's word-list code ("status") and
-    # the text as written; criteria met as the text the pattern accepted ("17" or "17/19").
-    "csdl_registry": {
-        **LINEAGE_COLUMNS,
-        "as_of_date": "DATE",
-        "seq": "VARCHAR",
-        "database_code": "VARCHAR",
-        "database_name": "VARCHAR",
-        "status": "VARCHAR",
-        "status_text": "VARCHAR",
-        "owner_agency": "VARCHAR",
-        "legal_basis": "VARCHAR",
-        "note": "VARCHAR",
-    },
-    "csdl_status": {
-        **LINEAGE_COLUMNS,
-        "reporting_agency_id": "VARCHAR",
-        "reporting_month": "DATE",
-        "as_of_date": "DATE",
-        "seq": "VARCHAR",
-        "database_code": "VARCHAR",
-        "database_name": "VARCHAR",
-        "criteria_met": "VARCHAR",
-        "is_reconciled": "BOOLEAN",
-        "is_synced": "BOOLEAN",
-        "note": "VARCHAR",
-    },
-    # Indicators: the register and results reports, plus what lib.targets reads from their
-    # text (the target parts as a child table, each actual's period and figure).
-    "indicator": {
-        **LINEAGE_COLUMNS,
-        "item_key": "VARCHAR",
-        "document_title": "VARCHAR",
-        "seq": "VARCHAR",
-        "indicator_id": "VARCHAR",
-        "indicator_name": "VARCHAR",
-        "target_text": "VARCHAR",
-        "target_year": "INTEGER",
-        "responsible_agency_id": "VARCHAR",
-        "source_document": "VARCHAR",
-        "note": "VARCHAR",
-        # False for a qualitative target (no figure): kept, assessed only by override.
-        "is_quantitative": "BOOLEAN",
-        "target_parts": "INTEGER",
-    },
-    # One row per measurable part of a target ("top 3 Đông Nam Á, top 50 thế giới" is two).
-    "indicator_target": {
-        "file_sha256": "VARCHAR",
-        "indicator_id": "VARCHAR",
-        "target_part": "INTEGER",
-        "comparator": "VARCHAR",
-        "target_value": "DOUBLE",
-        "target_value_high": "DOUBLE",
-        "unit": "VARCHAR",
-        "scope": "VARCHAR",
-        "qualifier": "VARCHAR",
-        "target_year": "INTEGER",
-        "target_text": "VARCHAR",
-    },
-    "indicator_actual": {
-        **LINEAGE_COLUMNS,
-        "item_key": "VARCHAR",
-        "reporting_agency_id": "VARCHAR",
-        "reporting_month": "DATE",
-        "as_of_date": "DATE",
-        "seq": "VARCHAR",
-        "indicator_id": "VARCHAR",
-        "indicator_name": "VARCHAR",
-        "period_text": "VARCHAR",
-        "period_grain": "VARCHAR",
-        "period_start": "DATE",
-        "period_end": "DATE",
-        "period_label": "VARCHAR",
-        "actual_text": "VARCHAR",
-        # False for "Chưa có số liệu": no data, which is not zero.
-        "has_data": "BOOLEAN",
-        "actual_value": "DOUBLE",
-        "actual_unit": "VARCHAR",
-        "actual_scope": "VARCHAR",
-        "actual_numerator": "DOUBLE",
-        "actual_denominator": "DOUBLE",
-        "is_approximate": "BOOLEAN",
-        "data_source": "VARCHAR",
-        "note": "VARCHAR",
-    },
-    # Budget: amounts in tỷ đồng as the exports write them; a blank disbursement cell lands as
-    # null ("no figure"), never as 0.
-    "budget_allocation": {
-        **LINEAGE_COLUMNS,
-        "item_key": "VARCHAR",
-        "reporting_agency_id": "VARCHAR",
-        "fiscal_year": "INTEGER",
-        "as_of_date": "DATE",
-        # The cover line's national totals as written ("103.430,00"); read in dbt.
-        "national_total_text": "VARCHAR",
-        "national_allocated_text": "VARCHAR",
-        "national_estimate_text": "VARCHAR",
-        "seq": "VARCHAR",
-        "agency": "VARCHAR",
-        # The pillar lands through the contract's word list: code and text as written.
-        "status": "VARCHAR",
-        "status_text": "VARCHAR",
-        "total_budget": "DOUBLE",
-        "allocated_budget": "DOUBLE",
-        "assigned_estimate": "DOUBLE",
-        "note": "VARCHAR",
-    },
-    "budget_disbursement": {
-        **LINEAGE_COLUMNS,
-        "item_key": "VARCHAR",
-        "reporting_agency_id": "VARCHAR",
-        "fiscal_year": "INTEGER",
-        "as_of_date": "DATE",
-        "seq": "VARCHAR",
-        "agency": "VARCHAR",
-        "commune_code": "VARCHAR",
-        "commune_name": "VARCHAR",
-        "status": "VARCHAR",
-        "status_text": "VARCHAR",
-        "disbursed": "DOUBLE",
-        "note": "VARCHAR",
-    },
-    # Public services: the portal's monthly dossier counts per body (each rate's numerator
-    # beside its own base; a blank pair lands as nulls, "no figure"), and the feedback
-    # system's items with the body handling each.
-    "public_service": {
-        **LINEAGE_COLUMNS,
-        "reporting_agency_id": "VARCHAR",
-        "reporting_month": "DATE",
-        "as_of_date": "DATE",
-        "seq": "VARCHAR",
-        "agency": "VARCHAR",
-        "dossiers_received": "BIGINT",
-        "dossiers_online": "BIGINT",
-        "digitisation_base": "BIGINT",
-        "dossiers_digitised": "BIGINT",
-        "reuse_base": "BIGINT",
-        "dossiers_reused": "BIGINT",
-        "dossiers_resolved": "BIGINT",
-        "results_electronic": "BIGINT",
-        "payment_base": "BIGINT",
-        "dossiers_paid_online": "BIGINT",
-        "note": "VARCHAR",
-    },
-    "feedback_item": {
-        **LINEAGE_COLUMNS,
-        "reporting_agency_id": "VARCHAR",
-        "as_of_date": "DATE",
-        "seq": "VARCHAR",
-        "item_code": "VARCHAR",
-        "received_date": "DATE",
-        "item_kind": "VARCHAR",
-        "topic": "VARCHAR",
-        "summary": "VARCHAR",
-        "handling_agency": "VARCHAR",
-        "status": "VARCHAR",
-        "status_text": "VARCHAR",
-        "handled_date": "DATE",
-    },
+# The contracts declare their own tables (lib.landed); the two every family writes to,
+# one record per received file and the quarantine of its problems, are declared here.
+INGEST_SCHEMAS: dict[str, dict[str, str]] = {
     # One row per received file: what it was, who sent it for which month, and its verdict.
     "submission": {
         "file_sha256": "VARCHAR",
@@ -294,6 +69,11 @@ TABLE_SCHEMAS: dict[str, dict[str, str]] = {
         "message_vi": "VARCHAR",
         "message_en": "VARCHAR",
     },
+}
+
+TABLE_SCHEMAS: dict[str, dict[str, str]] = {
+    **{name: table.schema for name, table in landed_tables().items()},
+    **INGEST_SCHEMAS,
 }
 
 
@@ -384,6 +164,19 @@ def table_path(home: Home, family: str, table: str, sha256: str) -> Path:
     return home.landing / family / table / f"{sha256}.parquet"
 
 
+class UndeclaredColumnError(ValueError):
+    """A parsed row holds a column its landed table does not declare (a developer error)."""
+
+
+def _check_declared(rows: list[dict[str, Any]], schema: dict[str, str], path: Path) -> None:
+    """Refuse rows with columns outside the schema: what is parsed must land or be refused."""
+    undeclared = {name for row in rows for name in row} - schema.keys()
+    if undeclared:
+        raise UndeclaredColumnError(
+            f"{path.parent.name}: columns {sorted(undeclared)} are parsed but not declared; "
+            "declare them in the source's contract (sources/contracts/).")
+
+
 class ParquetWriter:
     """Writes row lists as typed Parquet files through one in-memory DuckDB connection.
 
@@ -401,7 +194,13 @@ class ParquetWriter:
         self._con.close()
 
     def write(self, rows: list[dict[str, Any]], schema: dict[str, str], path: Path) -> None:
-        """Write rows with exact column types (atomically: tmp file, then rename)."""
+        """Write rows with exact column types (atomically: tmp file, then rename).
+
+        Raises:
+            UndeclaredColumnError: A row holds a column the schema does not declare; it
+                would otherwise be parsed and then silently dropped.
+        """
+        _check_declared(rows, schema, path)
         path.parent.mkdir(parents=True, exist_ok=True)
         frame = pd.DataFrame.from_records(rows, columns=list(schema)) if rows else pd.DataFrame(
             {column: pd.Series([], dtype="object") for column in schema})

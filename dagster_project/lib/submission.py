@@ -480,13 +480,15 @@ class _SheetParser:
         if len(self.submission.errors) == errors_before:
             self.finish_row(record, excel_row, agency_cells)
 
-    def set_empty(self, record: dict[str, Any], spec: ColumnSpec) -> None:
+    @staticmethod
+    def set_empty(record: dict[str, Any], spec: ColumnSpec) -> None:
+        """A blank cell lands as nulls in every column the contract column lands in."""
         if spec.type == "deadline":
-            record.update(deadline_text=None, due_date=None, recurrence=None)
+            record.update({spec.text_column: None, "due_date": None, "recurrence": None})
         elif spec.type == "agency_list":
-            record[f"{spec.name}_text"] = None
+            record[spec.text_column] = None
         elif spec.type == "status":
-            record.update(status=None, status_text=None)
+            record.update({spec.name: None, spec.text_column: None})
         else:
             record[spec.name] = None
 
@@ -517,25 +519,33 @@ class _SheetParser:
             record[spec.name] = code
         elif spec.type == "status":
             text = _text(value)
-            code = self.contract.status_code(text)
-            if code is None:
-                allowed = "; ".join(words[0] for words in self.contract.statuses.values())
-                raise ValueParseError(
-                    "status_unknown",
-                    f"Tình trạng '{text}' không hợp lệ; dùng một trong: {allowed}.",
-                    f"Unknown status '{text}'; use one of: {allowed}.",
-                )
-            record.update(status=code, status_text=text)
+            record.update({spec.name: self.word_code(spec, text), spec.text_column: text})
         elif spec.type == "agency_list":
             text = _text(value)
-            record[f"{spec.name}_text"] = text
+            record[spec.text_column] = text
             agency_cells.append((spec, text))
         elif spec.type == "deadline":
-            record["deadline_text"] = _text(value)  # parsed in finish_row: needs the plan year
+            record[spec.text_column] = _text(value)  # parsed in finish_row: needs the plan year
         elif spec.type in {"number", "integer", "percent", "boolean", "agency"}:
             record[spec.name] = self.parse_scalar(spec, value)
         else:
             record[spec.name] = _text(value)
+
+    def word_code(self, spec: ColumnSpec, text: str) -> str:
+        """The code of a word-list cell ("KH&CN" is KHCN); unknown words name the column.
+
+        The message speaks of what the column holds (its Vietnamese label, its English
+        meaning), so a wrong budget pillar is reported as a pillar, not as a status.
+        """
+        code = self.contract.status_code(text)
+        if code is None:
+            allowed = "; ".join(words[0] for words in self.contract.statuses.values())
+            raise ValueParseError(
+                "status_unknown",
+                f"{spec.label_vi} '{text}' không hợp lệ; dùng một trong: {allowed}.",
+                f"Unknown {spec.label_en} '{text}'; use one of: {allowed}.",
+            )
+        return code
 
     def parse_scalar(self, spec: ColumnSpec, value: Any) -> Any:
         """Numbers in Vietnamese notation, yes/no cells and single agency names."""
@@ -584,22 +594,22 @@ class _SheetParser:
         """Parse deadlines with the plan year; undatable ones per the column's rule."""
         ok = True
         for spec in self.contract.columns:
-            if spec.type != "deadline" or not record.get("deadline_text"):
+            text = record.get(spec.text_column)
+            if spec.type != "deadline" or not text:
                 continue
             plan_date = record.get(spec.plan_year_from or "")
             plan_year = plan_date.year if isinstance(plan_date, date) else self.metadata.get(
                 "plan_year")
             try:
-                deadline = parse_deadline(record["deadline_text"], plan_year)
+                deadline = parse_deadline(text, plan_year)
             except ValueParseError as error:
                 keep = spec.unparseable == "warn"
                 ok &= keep
-                self.problem(excel_row, labels.get(spec.name), record["deadline_text"],
-                             error.rule, error.message_vi, error.message_en,
-                             "warning" if keep else "error")
+                self.problem(excel_row, labels.get(spec.name), text, error.rule,
+                             error.message_vi, error.message_en, "warning" if keep else "error")
                 continue
-            record.update(deadline_text=deadline.original, due_date=deadline.due_date,
-                          recurrence=deadline.recurrence)
+            record.update({spec.text_column: deadline.original, "due_date": deadline.due_date,
+                           "recurrence": deadline.recurrence})
             if deadline.recurrence == "roadmap":
                 self.problem(excel_row, labels.get(spec.name), deadline.original,
                              "deadline_without_date",
@@ -680,8 +690,9 @@ class _SheetParser:
             "sheet_name": self.sheet.name,
             "row_number": excel_row,
         })
-        for name, value in self.metadata.items():
-            record[f"{name}_id" if name == "reporting_agency" else name] = value
+        for spec in self.contract.metadata:
+            if spec.name in self.metadata:
+                record[spec.landed_name] = self.metadata[spec.name]
         self.submission.rows.append(record)
         for child in children:
             child["file_sha256"] = self.submission.sha256

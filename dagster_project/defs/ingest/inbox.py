@@ -1,27 +1,24 @@
 """The inbox asset: every new file read once, archived, and landed by the family it belongs to.
 
-Each family module (``tasks``, ``csdl``, …) names its family and describes the tables its
-files land in; this asset materialises all of them in one pass, plus the two tables every
-family writes to: one record per received file and the quarantine of problems found in it.
+The source contracts name each family's tables and describe them (``lib.landed``); this
+asset materialises all of them in one pass, plus the two tables every family writes to: one
+record per received file and the quarantine of problems found in it.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from dagster_project.defs.ingest import budget, csdl, indicators, public_services, tasks
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.families import FAMILY_TABLES
 from dagster_project.lib.inbox import IngestSummary, ingest_inbox
+from dagster_project.lib.landed import landed_tables
 from dagster_project.lib.paths import Home
 from dagster_project.lib.terminal import printable
 
-FAMILIES = (tasks, csdl, indicators, budget, public_services)
 FAMILY_SPECS = [
-    AssetSpec(AssetKey([family.FAMILY, table]), group_name="ingest", kinds={"parquet"},
-              description=family.DESCRIPTIONS[table])
-    for family in FAMILIES
-    for table in FAMILY_TABLES[family.FAMILY]
+    AssetSpec(AssetKey([table.family, table.name]), group_name="ingest", kinds={"parquet"},
+              description=table.description)
+    for table in landed_tables().values()
 ]
 SUBMISSION = AssetKey(["ingest", "submission"])
 QUARANTINE = AssetKey(["ingest", "quarantine"])

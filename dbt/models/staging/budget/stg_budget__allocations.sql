@@ -1,6 +1,7 @@
 -- The ministry's cover-line totals arrive as written ("103.430,00"): dots group thousands and
 -- the comma is the decimal mark, so they are read by dropping the dots and turning the comma
 -- into a point.
+-- Files landed before the pillar had its own column hold it as status / status_text.
 with
 
 source as (
@@ -17,8 +18,8 @@ renamed as (
         fiscal_year,
         as_of_date,
         agency as agency_id,
-        status as pillar,
-        status_text as pillar_text,
+        coalesce(pillar, status) as pillar,
+        coalesce(pillar_text, status_text) as pillar_text,
         cast(round(total_budget, 2) as decimal(18, 2)) as total_budget,
         cast(round(allocated_budget, 2) as decimal(18, 2)) as allocated_budget,
         cast(round(assigned_estimate, 2) as decimal(18, 2)) as assigned_estimate,

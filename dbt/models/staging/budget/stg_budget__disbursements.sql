@@ -1,6 +1,7 @@
 -- Commune codes are padded to the official five digits (Excel drops the leading zeros of a
 -- code typed as a number). The fiscal year defaults to the year of the as-of date. A blank
 -- figure stays null: the unit reported nothing for the pillar, which is not a reported 0.
+-- Files landed before the pillar had its own column hold it as status / status_text.
 with
 
 source as (
@@ -17,8 +18,8 @@ renamed as (
         as_of_date,
         agency as agency_id,
         commune_name as reported_commune_name,
-        status as pillar,
-        status_text as pillar_text,
+        coalesce(pillar, status) as pillar,
+        coalesce(pillar_text, status_text) as pillar_text,
         note,
         cast(
             coalesce(fiscal_year, extract(year from as_of_date)) as integer

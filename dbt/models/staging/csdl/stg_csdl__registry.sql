@@ -1,3 +1,4 @@
+-- Files landed before the programme had its own column hold it as status / status_text.
 with
 
 source as (
@@ -13,8 +14,8 @@ renamed as (
         {{ lineage_columns() }},
         as_of_date as registry_date,
         database_name,
-        status as program_code,
-        status_text as program_text,
+        coalesce(program, status) as program_code,
+        coalesce(program_text, status_text) as program_text,
         owner_agency as owner_agency_id,
         legal_basis,
         note
