@@ -64,7 +64,7 @@ bench: install-test
 ## dev: the Dagster UI on http://127.0.0.1:3000 over the same home
 dev: install
 	mkdir -p $(HOME_DIR)/dagster
-	NQ57_HOME=$(HOME_DIR) $(BIN)/python -m dagster_project.lib.dbt_manifest
+	NQ57_HOME=$(HOME_DIR) $(BIN)/python -m dagster_project.lib.quality.dbt_manifest
 	NQ57_HOME=$(HOME_DIR) DAGSTER_HOME=$(HOME_DIR)/dagster $(BIN)/dagster dev \
 		-m dagster_project.definitions -h 127.0.0.1 -p 3000
 

@@ -28,13 +28,13 @@ from dagster_project.console import (
     EXIT_USAGE,
 )
 from dagster_project.console import say as _say
-from dagster_project.lib.audit import read_audit
-from dagster_project.lib.faults import describe_fault, write_trace
-from dagster_project.lib.home_lock import HomeBusyError, writer_lock
-from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import previous_quarters, quarter_bounds
-from dagster_project.lib.release import latest_release
-from dagster_project.lib.terminal import printable
+from dagster_project.lib.home.faults import describe_fault, write_trace
+from dagster_project.lib.home.home_lock import HomeBusyError, writer_lock
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.publish.release import latest_release
+from dagster_project.lib.quality.audit import read_audit
+from dagster_project.lib.reference.periods import previous_quarters, quarter_bounds
+from dagster_project.lib.text.terminal import printable
 
 HOME_LAYOUT = """\
 All state lives in one home directory, NQ57_HOME (default ./.nq57):
@@ -89,8 +89,8 @@ def _unparsed(name: str) -> tuple[str, Any] | None:
     The path itself is examined without following a link, so a link, pipe or device is
     rejected unread; a missing or inaccessible path is reported like any other file.
     """
-    from dagster_project.lib.regular_files import file_kind
-    from dagster_project.lib.submission import not_regular_submission, unopened_submission
+    from dagster_project.lib.ingest.regular_files import file_kind
+    from dagster_project.lib.ingest.submission import not_regular_submission, unopened_submission
 
     path = Path(name)
     try:
@@ -123,7 +123,7 @@ _VERDICTS = {"accepted": "ACCEPTED / CHẤP NHẬN", "rejected": "REJECTED / KH�
 
 def _say_verdict(name: str, status: str, submission: Any, written: Path | None) -> None:
     """One file's verdict and problems for the terminal; its name is escaped."""
-    from dagster_project.lib.terminal import printable
+    from dagster_project.lib.text.terminal import printable
 
     _say(f"{printable(str(Path(name)))}: {_VERDICTS[status]} — "
          f"{submission.source or 'unknown source'}; "
@@ -140,8 +140,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     Every path named gets a verdict in the order given, in text or inside the JSON (which
     stays the only thing on stdout): a missing path, a link or an unreadable file included.
     """
-    from dagster_project.lib.isolation import parse_files
-    from dagster_project.lib.terminal import json_text
+    from dagster_project.lib.ingest.isolation import parse_files
+    from dagster_project.lib.text.terminal import json_text
 
     verdicts = {index: found for index, name in enumerate(args.files)
                 if (found := _unparsed(name)) is not None}
@@ -170,7 +170,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _write_feedback(folder: str, paths: Sequence[Path],
                     submissions: Sequence[Any]) -> list[Path | None]:
     """Write a feedback workbook for every file with problems (None for clean files)."""
-    from dagster_project.lib.feedback import write_feedback_files
+    from dagster_project.lib.ingest.feedback import write_feedback_files
 
     items = [(path, submission.problems)
              for path, submission in zip(paths, submissions, strict=True)]
@@ -184,9 +184,8 @@ def _write_feedback(folder: str, paths: Sequence[Path],
 # --- nq57 template ------------------------------------------------------------------------
 def cmd_template(args: argparse.Namespace) -> int:
     """Write a pre-filled progress-report workbook for one body and month."""
-    from dagster_project.lib.agencies import AgencyDirectory
-    from dagster_project.lib.contracts import load_contracts
-    from dagster_project.lib.template import (
+    from dagster_project.lib.ingest.contracts import load_contracts
+    from dagster_project.lib.ingest.template import (
         default_template_path,
         lead_tasks,
         month_end,
@@ -194,6 +193,7 @@ def cmd_template(args: argparse.Namespace) -> int:
         resolve_agency,
         write_template,
     )
+    from dagster_project.lib.reference.agencies import AgencyDirectory
 
     month = reporting_month(args.period, args.month)
     agency = resolve_agency(args.agency, AgencyDirectory.from_seeds(), month)
@@ -254,7 +254,7 @@ def _progress_logger():
 def _latest_landed_quarter(home: Home) -> str | None:
     import duckdb
 
-    from dagster_project.lib.periods import quarter_key
+    from dagster_project.lib.reference.periods import quarter_key
 
     pattern = home.landing / "tasks" / "progress_report" / "*.parquet"
     with duckdb.connect() as con:
@@ -266,7 +266,7 @@ def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool,
              auto_approve: bool = False) -> Any:
     from dagster import DagsterInstance, in_process_executor
 
-    from dagster_project.lib.dbt_manifest import prepare_dbt_project
+    from dagster_project.lib.quality.dbt_manifest import prepare_dbt_project
 
     os.environ["DAGSTER_HOME"] = str(home.dagster)
     prepare_dbt_project()  # before the definitions read it: importing them writes nothing
@@ -417,7 +417,7 @@ def _say_published(home: Home, period: str, before: Any, release: Any, took: flo
 
 def _home_verifies(home: Home) -> bool:
     """Run ``nq57 verify``'s checks; say what fails and refuse to go on if anything does."""
-    from dagster_project.lib.verify import verify_home
+    from dagster_project.lib.home.verify import verify_home
 
     findings = verify_home(home)
     if findings:
@@ -431,7 +431,7 @@ def _home_verifies(home: Home) -> bool:
 
 def _default_period(home: Home, inbox: Path | None, verbose: bool) -> str | None:
     """Without --period: ingest first (idempotent), then take the latest reported quarter."""
-    from dagster_project.lib.inbox import ingest_inbox
+    from dagster_project.lib.ingest.inbox import ingest_inbox
 
     ingest_inbox(home, inbox or home.inbox)
     return _latest_landed_quarter(home)

@@ -8,13 +8,13 @@ from typing import Any
 
 from dagster_project.console import EXIT_FAILED, EXIT_OK
 from dagster_project.console import say as _say
-from dagster_project.lib.paths import Home
-from dagster_project.lib.terminal import json_text, printable
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.text.terminal import json_text, printable
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check the home against its own records; exit 1 naming each mismatch."""
-    from dagster_project.lib.verify import verify_home
+    from dagster_project.lib.home.verify import verify_home
 
     home = Home.from_env()
     if not home.root.is_dir():
@@ -36,7 +36,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the home, under its writer lock, with a checksum listing."""
-    from dagster_project.lib.backup import backup_home
+    from dagster_project.lib.home.backup import backup_home
 
     home = Home.from_env()
     destination = Path(args.destination).resolve()
@@ -50,8 +50,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Check a backup, restore it into an empty home, and verify the result."""
-    from dagster_project.lib.backup import restore_home
-    from dagster_project.lib.verify import verify_home
+    from dagster_project.lib.home.backup import restore_home
+    from dagster_project.lib.home.verify import verify_home
 
     home = Home.from_env()
     source = Path(args.source).resolve()

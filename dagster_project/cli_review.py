@@ -9,11 +9,10 @@ from typing import Any
 
 from dagster_project.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from dagster_project.console import say as _say
-from dagster_project.lib.audit import approval_for, read_build
-from dagster_project.lib.gate import RuleResult, read_results_in
-from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import VIETNAM_TIME
-from dagster_project.lib.review import (
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.quality.audit import approval_for, read_build
+from dagster_project.lib.quality.gate import RuleResult, read_results_in
+from dagster_project.lib.quality.review import (
     ReviewError,
     ReviewLog,
     approve,
@@ -21,6 +20,7 @@ from dagster_project.lib.review import (
     verify_log,
     waive,
 )
+from dagster_project.lib.reference.periods import VIETNAM_TIME
 
 
 def latest_audit(home: Home, period_key: str) -> tuple[str, list[RuleResult]] | None:

@@ -39,9 +39,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.paths import DBT_PROJECT_DIR
-from dagster_project.lib.vnformat import fmt_number
+from dagster_project.lib.home.paths import DBT_PROJECT_DIR
+from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.vnformat import fmt_number
 from demo.workbooks import save_deterministic
 
 SEED = 57

@@ -50,8 +50,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.agencies import Agency, AgencyDirectory
-from dagster_project.lib.deadlines import parse_deadline
+from dagster_project.lib.reference.agencies import Agency, AgencyDirectory
+from dagster_project.lib.text.deadlines import parse_deadline
 from demo.budget import write_budget_demo
 from demo.catalog import SYNTHETIC_SOURCES, Document, document_for
 from demo.csdl import write_csdl_demo

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from demo.catalog import DIFFICULTIES, Document
 
 CUTOFF = date(2026, 6, 29)

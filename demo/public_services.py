@@ -36,9 +36,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.public_services import RATES
-from dagster_project.lib.vnformat import fmt_int
+from dagster_project.lib.ingest.public_services import RATES
+from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.vnformat import fmt_int
 from demo.budget import split
 from demo.workbooks import save_deterministic, write_table_sheet
 

@@ -4,8 +4,8 @@ Agency-level task lists are not public, so the demo invents the missing tasks, b
 documents the seeds mention and with the habits of real registers: old ministries and
 provinces named as they were when the task was assigned, short names and names without
 "Bộ", several leads in one cell, NFD-encoded text now and then. Every agency cell is checked
-against :class:`~dagster_project.lib.agencies.AgencyDirectory` and every deadline against
-:func:`~dagster_project.lib.deadlines.parse_deadline` before it is used, so the warehouse reads
+against :class:`~dagster_project.lib.reference.agencies.AgencyDirectory` and every deadline against
+:func:`~dagster_project.lib.text.deadlines.parse_deadline` before it is used, so the warehouse reads
 back exactly what the generator intended.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dagster_project.lib.agencies import Agency, AgencyDirectory
-from dagster_project.lib.deadlines import parse_deadline
+from dagster_project.lib.reference.agencies import Agency, AgencyDirectory
+from dagster_project.lib.text.deadlines import parse_deadline
 from demo.catalog import (
     CENTRAL_TOPICS,
     COORD_GROUPS,

@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.landing import TABLE_SCHEMAS, ParquetWriter, write_parquet
+from dagster_project.lib.ingest.landing import TABLE_SCHEMAS, ParquetWriter, write_parquet
 
 FILES = 300
 ROWS_PER_FILE = 15

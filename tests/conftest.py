@@ -12,7 +12,7 @@ import pytest
 def pytest_configure(config: pytest.Config) -> None:
     """Keep test runs out of the developer's ./.nq57, and parse the dbt project once
     before any test module imports the Definitions (which only read the manifest)."""
-    from dagster_project.lib.dbt_manifest import prepare_dbt_project
+    from dagster_project.lib.quality.dbt_manifest import prepare_dbt_project
 
     os.environ["NQ57_HOME"] = tempfile.mkdtemp(prefix="nq57-test-home-")
     prepare_dbt_project()

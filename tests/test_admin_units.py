@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib import admin_units
-from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.reference import admin_units
+from dagster_project.lib.reference.agencies import AgencyDirectory
 
 SEEDS = Path(__file__).resolve().parents[1] / "dbt" / "seeds"
 GENERATED = ("provinces.csv", "communes.csv")
@@ -39,7 +39,7 @@ def test_committed_seeds_are_exactly_what_the_packages_generate(tmp_path: Path) 
     for name in GENERATED:
         generated = (tmp_path / name).read_bytes()
         assert generated == (SEEDS / name).read_bytes(), (
-            f"dbt/seeds/{name} is stale: run python -m dagster_project.lib.admin_units "
+            f"dbt/seeds/{name} is stale: run python -m dagster_project.lib.reference.admin_units "
             "--write dbt/seeds"
         )
         assert b"\r" not in generated

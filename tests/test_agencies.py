@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.agencies import DEFAULT_SEEDS_DIR, AgencyDirectory, AgencyRef
-from dagster_project.lib.vntext import match_key
+from dagster_project.lib.reference.agencies import DEFAULT_SEEDS_DIR, AgencyDirectory, AgencyRef
+from dagster_project.lib.text.vntext import match_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "dbt" / "seeds"
 REPORT_DATE = date(2026, 6, 29)

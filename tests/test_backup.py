@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.lib.paths import Home
-from dagster_project.lib.release import latest_release
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.publish.release import latest_release
 from tests.conftest import copy_home
 
 PERIOD = "2026-Q2"

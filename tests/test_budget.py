@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.budget_checks import complete_budget_submission
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.families import read_submission
-from dagster_project.lib.inbox import ingest_inbox
-from dagster_project.lib.paths import Home
-from dagster_project.lib.submission import ParsedSubmission
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.budget_checks import complete_budget_submission
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.families import read_submission
+from dagster_project.lib.ingest.inbox import ingest_inbox
+from dagster_project.lib.ingest.submission import ParsedSubmission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from demo.budget import write_budget_demo
 from tests.fixtures.warehouse import dbt_build, query, sheet_workbook
 

@@ -12,9 +12,15 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dagster_project.lib.dbt_manifest import ensure_manifest
-from dagster_project.lib.gate import SEVERITIES, Suite, load_areas, load_catalogue, validate_suite
-from dagster_project.lib.paths import DBT_PROJECT_DIR
+from dagster_project.lib.home.paths import DBT_PROJECT_DIR
+from dagster_project.lib.quality.dbt_manifest import ensure_manifest
+from dagster_project.lib.quality.gate import (
+    SEVERITIES,
+    Suite,
+    load_areas,
+    load_catalogue,
+    validate_suite,
+)
 
 
 @pytest.fixture(scope="module")

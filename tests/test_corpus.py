@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.families import read_submission
-from dagster_project.lib.submission import ParsedSubmission, Problem
-from dagster_project.lib.workbook import uncached_formula_cells
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.families import read_submission
+from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
+from dagster_project.lib.ingest.workbook import uncached_formula_cells
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from tests.fixtures.corpus import ACCEPTED, CASES, REJECTED, Case, CaseSpec, build_corpus
 
 # Where a problem of each rule must point: the whole file, a sheet, a title-block field
@@ -173,9 +173,9 @@ def test_nothing_submitted_is_lost(corpus: dict[str, Case], tmp_path: Path) -> N
     problems; ingesting the same files again changes nothing."""
     import duckdb
 
-    from dagster_project.lib.inbox import ingest_inbox
-    from dagster_project.lib.paths import Home
-    from dagster_project.lib.regular_files import file_sha256
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.ingest.inbox import ingest_inbox
+    from dagster_project.lib.ingest.regular_files import file_sha256
 
     home = Home(tmp_path / "home")
     home.ensure()

@@ -13,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.inbox import ingest_inbox
-from dagster_project.lib.paths import Home
-from dagster_project.lib.submission import ParsedSubmission, parse_submission
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.inbox import ingest_inbox
+from dagster_project.lib.ingest.submission import ParsedSubmission, parse_submission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from demo.csdl import write_csdl_demo
 from tests.fixtures.warehouse import dbt_build, query
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from dagster_project.lib.data_docs import write_data_docs
-from dagster_project.lib.gate import load_catalogue, validate_suite
+from dagster_project.lib.quality.data_docs import write_data_docs
+from dagster_project.lib.quality.gate import load_catalogue, validate_suite
 
 # Attributes through which a page loads something (as opposed to links a reader follows).
 LOADING_ATTRIBUTES = {("script", "src"), ("link", "href"), ("img", "src"), ("source", "src")}

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from dagster_project.lib import gate
-from dagster_project.lib.dbt_rules import read_manifest
+from dagster_project.lib.quality import gate
+from dagster_project.lib.quality.dbt_rules import read_manifest
 
 # A table as the gate's SQL names it: the dbt schema (one per layer) and the model.
 TABLE = re.compile(r"\b(staging|intermediate|marts|reference)\.([a-z][a-z0-9_]*)\b")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dagster_project.lib.dbt_rules import dbt_results, load_dbt_rules, read_manifest
-from dagster_project.lib.gate import load_areas
-from dagster_project.lib.paths import EXPECTATIONS_DIR
+from dagster_project.lib.home.paths import EXPECTATIONS_DIR
+from dagster_project.lib.quality.dbt_rules import dbt_results, load_dbt_rules, read_manifest
+from dagster_project.lib.quality.gate import load_areas
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from dagster_project.lib.deadlines import Deadline, parse_deadline
-from dagster_project.lib.values import ValueParseError
+from dagster_project.lib.text.deadlines import Deadline, parse_deadline
+from dagster_project.lib.text.values import ValueParseError
 
 # Real strings from the seed documents (001, 003, 004); plan year 2025 for file 003's plan.
 DUE_DATES = [

@@ -6,7 +6,7 @@ from dagster import AssetKey
 
 from dagster_project.definitions import defs
 from dagster_project.defs.transform.dbt import nq57_dbt_models
-from dagster_project.lib.gate import load_catalogue
+from dagster_project.lib.quality.gate import load_catalogue
 
 
 def _graph():

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.deadlines import parse_deadline
+from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.deadlines import parse_deadline
 from demo.generator import DemoSummary, generate_demo_inbox
 from demo.seed_csv import count_by_source, read_seed_csv
 from demo.timing import LATE_REPORTS, MISSING_REPORTS, report_due_date

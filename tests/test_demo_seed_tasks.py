@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dagster_project.lib.agencies import AgencyDirectory
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from demo.catalog import document_for
 from scripts.seeds.seed_tables import is_roman, split_rows
 from scripts.seeds.seed_tasks import (

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.faults import describe_fault
-from dagster_project.lib.paths import DBT_PROJECT_DIR
+from dagster_project.lib.home.faults import describe_fault
+from dagster_project.lib.home.paths import DBT_PROJECT_DIR
 from tests.conftest import copy_home
 
 PERIOD = "2026-Q2"

@@ -17,18 +17,18 @@ import openpyxl
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.feedback import (
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.feedback import (
     ERROR_FILL,
     FEEDBACK_SHEET,
     WARNING_FILL,
     feedback_path,
     write_feedback,
 )
-from dagster_project.lib.submission import parse_submission
-from dagster_project.lib.workbook import read_sheets
-from dagster_project.lib.xlsx_safe import write_text
+from dagster_project.lib.ingest.submission import parse_submission
+from dagster_project.lib.ingest.workbook import read_sheets
+from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.xlsx_safe import write_text
 from demo.workbooks import Report, ReportGroup, ReportRow, write_report
 
 INJECTED = '=HYPERLINK("http://example.invalid/x","Bấm vào đây")'

@@ -21,26 +21,27 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from dagster_project.lib import periods, vnformat
-from dagster_project.lib.admin_units import (
+from dagster_project.lib.quality.gate import resolve_period
+from dagster_project.lib.reference import periods
+from dagster_project.lib.reference.admin_units import (
     communes,
     current_provinces,
     legacy_provinces,
     province_agency_ids,
 )
-from dagster_project.lib.agencies import AgencyDirectory, AgencyRef
-from dagster_project.lib.deadlines import RECURRENCES, Deadline, parse_deadline
-from dagster_project.lib.gate import resolve_period
-from dagster_project.lib.periods import (
+from dagster_project.lib.reference.agencies import AgencyDirectory, AgencyRef
+from dagster_project.lib.reference.periods import (
     PERIOD_KEY,
     ReportingPeriod,
     quarter_bounds,
     quarter_key,
     quarters_through,
 )
-from dagster_project.lib.targets import Actual, Target, parse_actual, parse_targets
-from dagster_project.lib.targets import parse_value_period as parse_actual_period
-from dagster_project.lib.values import (
+from dagster_project.lib.text import vnformat
+from dagster_project.lib.text.deadlines import RECURRENCES, Deadline, parse_deadline
+from dagster_project.lib.text.targets import Actual, Target, parse_actual, parse_targets
+from dagster_project.lib.text.targets import parse_value_period as parse_actual_period
+from dagster_project.lib.text.values import (
     ValueParseError,
     excel_serial_to_date,
     find_dates,
@@ -50,7 +51,7 @@ from dagster_project.lib.values import (
     parse_percent,
     parse_ratio,
 )
-from dagster_project.lib.vntext import (
+from dagster_project.lib.text.vntext import (
     LEGACY_ENCODING_NAMES,
     convert_legacy,
     detect_legacy_encoding,

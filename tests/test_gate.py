@@ -8,15 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.gate import (
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.quality.gate import (
     load_catalogue,
     quarter_bounds,
     read_verdict,
     validate_suite,
     write_results,
 )
-from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import ReportingPeriod
+from dagster_project.lib.reference.periods import ReportingPeriod
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from dagster_project.cli import main
-from dagster_project.lib.home_lock import read_holder, writer_lock
-from dagster_project.lib.paths import Home
+from dagster_project.lib.home.home_lock import read_holder, writer_lock
+from dagster_project.lib.home.paths import Home
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from dagster_project.lib.home_lock import writer_lock
-from dagster_project.lib.paths import Home
+from dagster_project.lib.home.home_lock import writer_lock
+from dagster_project.lib.home.paths import Home
 with writer_lock(Home(Path(sys.argv[1])).ensure(), "nq57 run --period 2026-Q2"):
     print("held", flush=True)
     time.sleep(600)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.dbt_manifest import MANIFEST_PATH
+from dagster_project.lib.quality.dbt_manifest import MANIFEST_PATH
 
 
 def test_importing_the_definitions_creates_no_folder_and_parses_nothing(tmp_path: Path) -> None:
@@ -24,7 +24,8 @@ def test_importing_the_definitions_creates_no_folder_and_parses_nothing(tmp_path
 
 
 def test_a_missing_manifest_is_named_with_the_command_that_prepares_it(tmp_path: Path) -> None:
-    from dagster_project.lib.dbt_manifest import require_manifest
+    from dagster_project.lib.quality.dbt_manifest import require_manifest
 
-    with pytest.raises(FileNotFoundError, match="python -m dagster_project.lib.dbt_manifest"):
+    command = "python -m dagster_project.lib.quality.dbt_manifest"
+    with pytest.raises(FileNotFoundError, match=command):
         require_manifest(tmp_path / "manifest.json")

@@ -22,17 +22,17 @@ import openpyxl
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.lib import isolation
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.feedback import write_feedback
-from dagster_project.lib.inbox import ingest_inbox, list_inbox
-from dagster_project.lib.landing import archive_file
-from dagster_project.lib.paths import Home
-from dagster_project.lib.regular_files import NotRegularFileError, file_sha256, open_regular
-from dagster_project.lib.submission import not_regular_submission, parse_submission
-from dagster_project.lib.terminal import json_text, printable
-from dagster_project.lib.workbook import scan_workbook
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest import isolation
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.feedback import write_feedback
+from dagster_project.lib.ingest.inbox import ingest_inbox, list_inbox
+from dagster_project.lib.ingest.landing import archive_file
+from dagster_project.lib.ingest.regular_files import NotRegularFileError, file_sha256, open_regular
+from dagster_project.lib.ingest.submission import not_regular_submission, parse_submission
+from dagster_project.lib.ingest.workbook import scan_workbook
+from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.terminal import json_text, printable
 from tests.fixtures.corpus import _patch_zip, _set_cached_values
 
 HEADER = ["TT", "Mã nhiệm vụ", "Tên nhiệm vụ", "Tình trạng", "Ngày hoàn thành", "Sản phẩm",
@@ -426,7 +426,7 @@ def test_check_prints_a_hostile_file_name_escaped(tmp_path: Path, capsys) -> Non
 
 def test_run_log_warns_for_each_odd_entry_with_its_name_escaped(tmp_path: Path) -> None:
     from dagster_project.defs.ingest.inbox import _log_rejections
-    from dagster_project.lib.inbox import IngestSummary
+    from dagster_project.lib.ingest.inbox import IngestSummary
 
     summary = IngestSummary()
     for name, kind in ((HOSTILE, "symlink"), ("treo.xlsx", "fifo")):

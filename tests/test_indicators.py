@@ -13,10 +13,10 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.families import read_submission
-from dagster_project.lib.submission import ParsedSubmission
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.families import read_submission
+from dagster_project.lib.ingest.submission import ParsedSubmission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from demo.indicators import (
     ACTUAL_HEADERS,
     REGISTER_HEADERS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.lib.isolation import Limits, parse_files
+from dagster_project.lib.ingest.isolation import Limits, parse_files
 
 HEADER = "TT,Mã nhiệm vụ,Văn bản giao,Ngày giao,Tên nhiệm vụ,Cơ quan chủ trì,Thời hạn hoàn thành\n"
 

@@ -16,12 +16,17 @@ import openpyxl
 import pytest
 import yaml
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import Contract, ContractError, load_contract, load_contracts
-from dagster_project.lib.landed import contract_tables, family_tables, landed_tables
-from dagster_project.lib.landing import TABLE_SCHEMAS, UndeclaredColumnError, write_parquet
-from dagster_project.lib.paths import REPO_ROOT
-from dagster_project.lib.submission import parse_submission
+from dagster_project.lib.home.paths import REPO_ROOT
+from dagster_project.lib.ingest.contracts import (
+    Contract,
+    ContractError,
+    load_contract,
+    load_contracts,
+)
+from dagster_project.lib.ingest.landed import contract_tables, family_tables, landed_tables
+from dagster_project.lib.ingest.landing import TABLE_SCHEMAS, UndeclaredColumnError, write_parquet
+from dagster_project.lib.ingest.submission import parse_submission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 
 CONTRACTS = load_contracts()
 SOURCES_YAML = sorted((REPO_ROOT / "dbt" / "models" / "staging").glob("*/_*__sources.yml"))

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import dagster_project  # noqa: F401  (its import sets the environment every child inherits)
-from dagster_project.lib.paths import DBT_PROJECT_DIR
+from dagster_project.lib.home.paths import DBT_PROJECT_DIR
 
 DBT = Path(sys.executable).with_name("dbt")
 # The line dbt's debug log writes for each usage event (dbt.events.types.SendingEvent, Z040):
@@ -128,7 +128,7 @@ def test_importing_the_package_alone_keeps_dbt_quiet(tmp_path: Path) -> None:
                      DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"),
                      DBT_LOG_LEVEL_FILE="debug")
     script = ("import sys; from pathlib import Path; "
-              "from dagster_project.lib.dbt_manifest import ensure_manifest; "
+              "from dagster_project.lib.quality.dbt_manifest import ensure_manifest; "
               "ensure_manifest(Path(sys.argv[1]), Path(sys.argv[2]))")
     result = subprocess.run(
         [*PREFIX, sys.executable, "-c", script, str(tmp_path / "target" / "manifest.json"),

@@ -70,8 +70,8 @@ def test_published_scorecard_shows_the_figures(published_home: Path) -> None:
 
 
 def test_rerun_on_same_inbox_lands_nothing_new(published_home: Path, demo_inbox: Path) -> None:
-    from dagster_project.lib.inbox import ingest_inbox
-    from dagster_project.lib.paths import Home
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.ingest.inbox import ingest_inbox
 
     summary = ingest_inbox(Home(published_home), demo_inbox)
     assert summary.files_new == 0
@@ -104,8 +104,8 @@ def _bkhcn_june_files(warehouse: Path) -> list[tuple]:
 def test_corrupted_resubmission_blocks_publication(
     published_home: Path, demo_inbox: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    from dagster_project.lib.paths import Home
-    from dagster_project.lib.release import latest_release, verify_release
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.publish.release import latest_release, verify_release
 
     home = tmp_path / "home"
     shutil.copytree(published_home, home, symlinks=True,
@@ -173,8 +173,8 @@ def test_corrupted_resubmission_blocks_publication(
 
 
 def test_the_demo_release_says_it_was_approved_automatically(published_home: Path) -> None:
-    from dagster_project.lib.paths import Home
-    from dagster_project.lib.release import latest_release
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.publish.release import latest_release
 
     notes = latest_release(Home(published_home), "2026-Q2").manifest["notes"]
     assert notes["auto_approved"] is True and notes["approval"] is None
@@ -183,8 +183,8 @@ def test_the_demo_release_says_it_was_approved_automatically(published_home: Pat
 
 
 def test_the_release_carries_the_quality_annex(published_home: Path) -> None:
-    from dagster_project.lib.paths import Home
-    from dagster_project.lib.release import latest_release
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.publish.release import latest_release
 
     release = latest_release(Home(published_home), "2026-Q2")
     page = (release.path / "quality" / "index.html").read_text(encoding="utf-8")
@@ -195,7 +195,7 @@ def test_the_release_carries_the_quality_annex(published_home: Path) -> None:
 
 
 def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:
-    from dagster_project.lib.paths import DBT_PROJECT_DIR
+    from dagster_project.lib.home.paths import DBT_PROJECT_DIR
 
     started = (published_home.parent / "home_ok.started").stat().st_mtime
     # Folders from runs killed before this session are swept only once stale.
@@ -229,8 +229,8 @@ def test_group_assignments_count_for_every_member(published_home: Path) -> None:
 
 
 def test_the_release_carries_gx_data_docs_that_open_offline(published_home: Path) -> None:
-    from dagster_project.lib.paths import Home
-    from dagster_project.lib.release import latest_release
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.publish.release import latest_release
 
     site = latest_release(Home(published_home), "2026-Q2").path / "data_docs"
     index = (site / "index.html").read_text(encoding="utf-8")

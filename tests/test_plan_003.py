@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.submission import parse_submission
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.submission import parse_submission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from tests.fixtures.plan_003 import SEED_003, render_plan_003
 
 BKHCN_NFC = "Bộ Khoa học và Công nghệ"

@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.families import read_submission
-from dagster_project.lib.inbox import ingest_inbox
-from dagster_project.lib.paths import Home
-from dagster_project.lib.public_services import RATES
-from dagster_project.lib.submission import ParsedSubmission
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.families import read_submission
+from dagster_project.lib.ingest.inbox import ingest_inbox
+from dagster_project.lib.ingest.public_services import RATES
+from dagster_project.lib.ingest.submission import ParsedSubmission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 from demo.public_services import (
     portal_bodies,
     split_capped,

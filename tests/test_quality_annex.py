@@ -19,11 +19,16 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.lib.gate import RuleResult
-from dagster_project.lib.landing import TABLE_SCHEMAS, Receipt, ensure_ingest_tables, write_parquet
-from dagster_project.lib.paths import Home
-from dagster_project.lib.quality_annex import write_quality_annex
-from dagster_project.lib.review import ReviewLog, read_log, waive
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.landing import (
+    TABLE_SCHEMAS,
+    Receipt,
+    ensure_ingest_tables,
+    write_parquet,
+)
+from dagster_project.lib.quality.gate import RuleResult
+from dagster_project.lib.quality.quality_annex import write_quality_annex
+from dagster_project.lib.quality.review import ReviewLog, read_log, waive
 
 PERIOD = "2026-Q2"
 LATE_BODY = "P_CAO_BANG"

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.gate import Suite, load_catalogue, run_suite
+from dagster_project.lib.quality.gate import Suite, load_catalogue, run_suite
 
 PERIOD = "2026-Q2"
 RECONCILIATIONS = {

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.paths import Home
-from dagster_project.lib.release import (
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.publish.release import (
     ReleaseInputs,
     latest_release,
     publish_release,
@@ -101,8 +101,8 @@ PUBLISH = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from dagster_project.lib.paths import Home
-from dagster_project.lib.release import ReleaseInputs, publish_release
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.publish.release import ReleaseInputs, publish_release
 home = Home(Path(sys.argv[1]))
 while True:
     publish_release(home, home.warehouse, ReleaseInputs(

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dagster_project.lib.paths import DBT_PROJECT_DIR, REPORTS_DIR
-from dagster_project.lib.report.charts import (
+from dagster_project.lib.home.paths import DBT_PROJECT_DIR, REPORTS_DIR
+from dagster_project.lib.publish.report.charts import (
     FONT,
     STATUS_COLOURS,
     Bar,

@@ -7,9 +7,13 @@ import re
 
 import pytest
 
-from dagster_project.lib.paths import REPO_ROOT
-from dagster_project.lib.report.i18n import MissingTranslation, Translator, english_catalogue
-from dagster_project.lib.templates import TEMPLATES_DIR, environment
+from dagster_project.lib.home.paths import REPO_ROOT
+from dagster_project.lib.publish.report.i18n import (
+    MissingTranslation,
+    Translator,
+    english_catalogue,
+)
+from dagster_project.lib.publish.templates import TEMPLATES_DIR, environment
 
 REPORT_CODE = REPO_ROOT / "dagster_project" / "lib" / "report"
 FIELD = re.compile(r"\{\w+\}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dagster_project.lib.report.method import (
+from dagster_project.lib.publish.report.method import (
     METHOD_FILE,
     MISSING,
     NA,

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dagster_project.lib.report.model import Column, Page, Report, Section, Status, Table
-from dagster_project.lib.report.xlsx import sheet_names, write_workbook
+from dagster_project.lib.publish.report.model import Column, Page, Report, Section, Status, Table
+from dagster_project.lib.publish.report.xlsx import sheet_names, write_workbook
 
 LONG_ID = "agency/ministry-of-planning-and-investment-tasks"  # 48 chars, with "/"
 INJECTIONS = [

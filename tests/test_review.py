@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.audit import Audit
-from dagster_project.lib.paths import Home
-from dagster_project.lib.review import (
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.quality.audit import Audit
+from dagster_project.lib.quality.review import (
     ReviewError,
     _digest,
     approve,

@@ -18,12 +18,12 @@ import openpyxl
 import pytest
 import yaml
 
-from dagster_project.lib.paths import Home
-from dagster_project.lib.release import latest_release
-from dagster_project.lib.report.build import GateSummary
-from dagster_project.lib.report.figures import open_release_marts
-from dagster_project.lib.report.method import METHOD_FILE, load_method
-from dagster_project.lib.report.publish import scorecard_inputs, write_report
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.publish.release import latest_release
+from dagster_project.lib.publish.report.build import GateSummary
+from dagster_project.lib.publish.report.figures import open_release_marts
+from dagster_project.lib.publish.report.method import METHOD_FILE, load_method
+from dagster_project.lib.publish.report.publish import scorecard_inputs, write_report
 from tests.browser import (
     Chromium,
     pdf_fonts,

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.submission import parse_submission
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.submission import parse_submission
+from dagster_project.lib.reference.agencies import AgencyDirectory
 
 REPORT_HEADER = ["TT", "Mã nhiệm vụ", "Tên nhiệm vụ", "Tình trạng", "Ngày hoàn thành",
                  "Sản phẩm", "Minh chứng", "Khó khăn, vướng mắc"]

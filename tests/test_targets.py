@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.targets import Target, parse_actual, parse_targets, parse_value_period
-from dagster_project.lib.values import ValueParseError
+from dagster_project.lib.text.targets import Target, parse_actual, parse_targets, parse_value_period
+from dagster_project.lib.text.values import ValueParseError
 from demo.indicators import SEED_INDICATORS
 from scripts.seeds.seed_tables import nfc, split_rows
 

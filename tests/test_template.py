@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 
 from dagster_project.cli import main
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.contracts import load_contracts
-from dagster_project.lib.submission import parse_submission
-from dagster_project.lib.template import GUIDE_SHEET, REPORT_SHEET, reporting_month
+from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.submission import parse_submission
+from dagster_project.lib.ingest.template import GUIDE_SHEET, REPORT_SHEET, reporting_month
+from dagster_project.lib.reference.agencies import AgencyDirectory
 
 STATUS_WORDS = ("Đã hoàn thành", "Đang thực hiện", "Chưa triển khai")
 

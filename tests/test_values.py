@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dagster_project.lib.values import (
+from dagster_project.lib.text.values import (
     ValueParseError,
     excel_serial_to_date,
     parse_date,

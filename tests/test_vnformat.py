@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from dagster_project.lib.periods import parse_period, previous_period
-from dagster_project.lib.vnformat import (
+from dagster_project.lib.reference.periods import parse_period, previous_period
+from dagster_project.lib.text.vnformat import (
     fmt_date,
     fmt_datetime,
     fmt_int,

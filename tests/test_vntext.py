@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from dagster_project.lib.vntext import fold_diacritics, is_blank, match_key, normalize_text
+from dagster_project.lib.text.vntext import fold_diacritics, is_blank, match_key, normalize_text
 
 MINISTRY = "Bộ Khoa học và Công nghệ"
 
@@ -70,7 +70,7 @@ VNI_CELLS = ["Boä Khoa hoïc vaø Coâng ngheä", "Ñaõ hoaøn thaønh", "Ñan
 
 
 def test_tcvn3_and_vni_are_detected_and_converted() -> None:
-    from dagster_project.lib.vntext import convert_legacy, detect_legacy_encoding
+    from dagster_project.lib.text.vntext import convert_legacy, detect_legacy_encoding
 
     assert detect_legacy_encoding(TCVN3_CELLS) == "tcvn3"
     assert convert_legacy("Céng hoµ x· héi chñ nghÜa ViÖt Nam", "tcvn3") == \
@@ -80,7 +80,7 @@ def test_tcvn3_and_vni_are_detected_and_converted() -> None:
 
 
 def test_unicode_text_is_never_taken_for_a_legacy_encoding() -> None:
-    from dagster_project.lib.vntext import detect_legacy_encoding, legacy_candidate
+    from dagster_project.lib.text.vntext import detect_legacy_encoding, legacy_candidate
 
     # Cells with Unicode-only letters are not even candidates; the Latin-1-only Unicode words
     # that remain ("Cà Mau", "Tháng") must not read as TCVN3 together.
@@ -92,7 +92,7 @@ def test_unicode_text_is_never_taken_for_a_legacy_encoding() -> None:
 
 
 def test_a_short_unicode_sheet_is_no_evidence_of_a_legacy_encoding() -> None:
-    from dagster_project.lib.vntext import detect_legacy_encoding, legacy_candidate
+    from dagster_project.lib.text.vntext import detect_legacy_encoding, legacy_candidate
 
     # "Mã" alone reads as TCVN3 for "Mó" to a frequency detector; it holds only letters of
     # the Vietnamese alphabet, so it is no evidence.

@@ -8,7 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dagster_project.lib.workbook import UnreadableFileError, read_sheets, uncached_formula_cells
+from dagster_project.lib.ingest.workbook import (
+    UnreadableFileError,
+    read_sheets,
+    uncached_formula_cells,
+)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

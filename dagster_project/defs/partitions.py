@@ -4,7 +4,7 @@ from datetime import date
 
 from dagster import StaticPartitionsDefinition
 
-from dagster_project.lib.periods import quarters_through
+from dagster_project.lib.reference.periods import quarters_through
 
 QUARTERS = StaticPartitionsDefinition(quarters_through(date.today()))
 PARTITION_TAG = "dagster/partition"  # the run tag that names the run's quarter

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from dagster import ConfigurableResource, InitResourceContext
 
-from dagster_project.lib.home_lock import writer_lock
-from dagster_project.lib.paths import Home
+from dagster_project.lib.home.home_lock import writer_lock
+from dagster_project.lib.home.paths import Home
 
 
 class Nq57Settings(ConfigurableResource):

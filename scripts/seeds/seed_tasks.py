@@ -12,8 +12,8 @@ what the Standing Office actually receives. Three seeds carry tasks:
   :mod:`scripts.seeds.annex_001`.
 
 Every agency cell must resolve completely with the warehouse's own
-:class:`~dagster_project.lib.agencies.AgencyDirectory`, and every deadline must parse with
-:func:`~dagster_project.lib.deadlines.parse_deadline`, because the generator and the warehouse
+:class:`~dagster_project.lib.reference.agencies.AgencyDirectory`, and every deadline must parse with
+:func:`~dagster_project.lib.text.deadlines.parse_deadline`, because the generator and the warehouse
 compute the calibrated figures with those same functions. Parts of a cell that are not
 reporting bodies ("Ban Cơ yếu Chính phủ", "doanh nghiệp liên quan") are dropped from the
 cell and named in ``note``; nothing else in an agency or deadline cell is rewritten.
@@ -33,9 +33,9 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.agencies import AgencyDirectory
-from dagster_project.lib.deadlines import parse_deadline
-from dagster_project.lib.vntext import match_key
+from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.deadlines import parse_deadline
+from dagster_project.lib.text.vntext import match_key
 from demo.seed_csv import SEED_CSV, SeedTask, count_by_source, write_seed_csv
 from scripts.seeds.annex_001 import ANNEX_001_TASKS
 from scripts.seeds.seed_tables import clean_cell, is_roman, nfc, split_rows

@@ -10,10 +10,10 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.inbox import IngestSummary, ingest_inbox
-from dagster_project.lib.landed import landed_tables
-from dagster_project.lib.paths import Home
-from dagster_project.lib.terminal import printable
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.inbox import IngestSummary, ingest_inbox
+from dagster_project.lib.ingest.landed import landed_tables
+from dagster_project.lib.text.terminal import printable
 
 FAMILY_SPECS = [
     AssetSpec(AssetKey([table.family, table.name]), group_name="ingest", kinds={"parquet"},

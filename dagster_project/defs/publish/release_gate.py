@@ -23,9 +23,9 @@ from dagster import (
 from dagster_project.defs.partitions import QUARTERS
 from dagster_project.defs.resources import Nq57Settings
 from dagster_project.defs.transform.dbt import nq57_dbt_models
-from dagster_project.lib.audit import judge
-from dagster_project.lib.gate import load_catalogue
-from dagster_project.lib.verify import verify_period
+from dagster_project.lib.home.verify import verify_period
+from dagster_project.lib.quality.audit import judge
+from dagster_project.lib.quality.gate import load_catalogue
 
 RELEASE_GATE = AssetKey("release_gate")
 GATED_ASSETS = sorted(

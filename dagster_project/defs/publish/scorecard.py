@@ -20,29 +20,29 @@ from dagster import (
 from dagster_project.defs.partitions import QUARTERS
 from dagster_project.defs.publish.release_gate import RELEASE_GATE
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.audit import Audit, read_audit
-from dagster_project.lib.data_docs import write_data_docs
-from dagster_project.lib.gate import (
-    GateVerdict,
-    catalogue_sha256,
-    gate_folder,
-    read_gx_results,
-    read_verdict,
-)
-from dagster_project.lib.paths import Home
-from dagster_project.lib.periods import VIETNAM_TIME
-from dagster_project.lib.quality_annex import rule_history, write_quality_annex
-from dagster_project.lib.release import (
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.publish.release import (
     Release,
     ReleaseInputs,
     code_version,
     latest_release,
     publish_release,
 )
-from dagster_project.lib.report.build import GateSummary
-from dagster_project.lib.report.publish import gate_notes, write_report
-from dagster_project.lib.review import ReviewLog, log_head, read_log
-from dagster_project.lib.vnformat import fmt_datetime
+from dagster_project.lib.publish.report.build import GateSummary
+from dagster_project.lib.publish.report.publish import gate_notes, write_report
+from dagster_project.lib.quality.audit import Audit, read_audit
+from dagster_project.lib.quality.data_docs import write_data_docs
+from dagster_project.lib.quality.gate import (
+    GateVerdict,
+    catalogue_sha256,
+    gate_folder,
+    read_gx_results,
+    read_verdict,
+)
+from dagster_project.lib.quality.quality_annex import rule_history, write_quality_annex
+from dagster_project.lib.quality.review import ReviewLog, log_head, read_log
+from dagster_project.lib.reference.periods import VIETNAM_TIME
+from dagster_project.lib.text.vnformat import fmt_datetime
 
 
 def describe_audit(audit: Audit | None, verdict: GateVerdict | None) -> str:

@@ -22,14 +22,14 @@ from dagster import (
 
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.gate import (
+from dagster_project.lib.quality.gate import (
     Suite,
     load_catalogue,
     run_suite,
     write_gx_result,
     write_results,
 )
-from dagster_project.lib.review import read_log
+from dagster_project.lib.quality.review import read_log
 
 
 def _suite_check(suite: Suite) -> AssetChecksDefinition:

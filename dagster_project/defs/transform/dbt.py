@@ -28,12 +28,12 @@ from dagster_dbt import (
 
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
-from dagster_project.lib.audit import record_build
-from dagster_project.lib.dbt_manifest import require_manifest
-from dagster_project.lib.dbt_rules import dbt_results, load_dbt_rules, read_manifest
-from dagster_project.lib.gate import DBT_SUITE, resolve_period, write_results
-from dagster_project.lib.paths import DBT_PROJECT_DIR, Home
-from dagster_project.lib.periods import VIETNAM_TIME
+from dagster_project.lib.home.paths import DBT_PROJECT_DIR, Home
+from dagster_project.lib.quality.audit import record_build
+from dagster_project.lib.quality.dbt_manifest import require_manifest
+from dagster_project.lib.quality.dbt_rules import dbt_results, load_dbt_rules, read_manifest
+from dagster_project.lib.quality.gate import DBT_SUITE, resolve_period, write_results
+from dagster_project.lib.reference.periods import VIETNAM_TIME
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

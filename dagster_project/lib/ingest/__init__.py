@@ -1,0 +1,1 @@
+"""Reading submitted files against their contracts and landing them."""

@@ -1,0 +1,201 @@
+"""Take in a folder of submissions: parse each new file once, archive it, land its rows.
+
+Every file is read once, whatever its family; the contract it matches decides where its
+rows land. Reading it again for each family would multiply the slowest step of a run.
+
+Only regular files are taken in. Links, pipes, devices and sockets in the inbox are never
+opened or followed (a link to a system file would otherwise be archived as a submission);
+they are reported as rejected with the rule ``not_a_regular_file``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.families import FAMILY_TABLES
+from dagster_project.lib.ingest.isolation import Limits, parse_files
+from dagster_project.lib.ingest.landing import (
+    ParquetWriter,
+    archive_file,
+    ensure_empty_tables,
+    ensure_ingest_tables,
+    land_submission,
+)
+from dagster_project.lib.ingest.regular_files import NotRegularFileError, kind_of_mode
+from dagster_project.lib.ingest.submission import (
+    ParsedSubmission,
+    file_sha256,
+    not_regular_submission,
+)
+from dagster_project.lib.ingest.workbook import SUPPORTED_SUFFIXES
+
+
+@dataclass
+class IngestSummary:
+    """What one pass over the inbox did, for asset metadata and the CLI."""
+
+    files_seen: int = 0
+    files_new: int = 0
+    files_already_landed: int = 0
+    files_accepted: int = 0
+    files_rejected: int = 0
+    rows_landed: dict[str, int] = field(default_factory=dict)
+    rows_quarantined: int = 0
+    rejected: list[ParsedSubmission] = field(default_factory=list)
+    # Links, pipes, devices…: rejected unread, neither archived nor landed (counted in
+    # files_seen and files_rejected).
+    not_regular: list[ParsedSubmission] = field(default_factory=list)
+
+    def add_rows(self, written: dict[str, int]) -> None:
+        """Accumulate rows written per table."""
+        for table, count in written.items():
+            self.rows_landed[table] = self.rows_landed.get(table, 0) + count
+
+    def reject_not_regular(self, submission: ParsedSubmission) -> None:
+        """Record a path that is not a regular file; nothing of it is archived or landed."""
+        self.not_regular.append(submission)
+        self.files_rejected += 1
+
+
+@dataclass(frozen=True)
+class InboxListing:
+    """What the inbox holds: spreadsheet files to read, and entries never to open."""
+
+    files: list[Path]
+    not_regular: list[tuple[Path, str]]  # (path, kind: "symlink", "fifo", …)
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str | None:
+    """What an inbox entry is (None for a regular file), from lstat: links are not followed."""
+    return kind_of_mode(entry.stat(follow_symlinks=False).st_mode)
+
+
+def list_inbox(inbox: Path) -> InboxListing:
+    """Walk the inbox without following links, in a stable order (sub-folders included).
+
+    Regular files with a spreadsheet suffix are to be read. Every other entry that is not a
+    folder (a link to anything, a pipe, a device, a socket) is listed to be reported, whatever
+    its name: it cannot be a submission, and a link to a folder would hide what it holds.
+    Names starting with "~$" (Excel lock files) or "." are skipped.
+    """
+    if not inbox.is_dir():
+        raise FileNotFoundError(f"Inbox not found / Không tìm thấy thư mục: {inbox}")
+    files: list[Path] = []
+    not_regular: list[tuple[Path, str]] = []
+    folders = [inbox]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                try:
+                    kind = _entry_kind(entry)
+                except FileNotFoundError:  # removed while the folder was being read
+                    continue
+                if kind == "directory":
+                    folders.append(Path(entry.path))
+                elif entry.name.startswith(("~$", ".")):
+                    continue
+                elif kind is not None:
+                    not_regular.append((Path(entry.path), kind))
+                elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(Path(entry.path))
+    return InboxListing(sorted(files), sorted(not_regular))
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Regular spreadsheet files under the inbox, in a stable order (sub-folders included)."""
+    return list_inbox(inbox).files
+
+
+def _already_landed(home: Home, sha256: str) -> bool:
+    """Landing writes the quarantine file last, so its presence means the file is done."""
+    receipt = home.archive / sha256[:2] / sha256 / "receipt.json"
+    return receipt.exists() and (home.landing / "quarantine" / f"{sha256}.parquet").exists()
+
+
+def ingest_inbox(
+    home: Home,
+    inbox: Path,
+    *,
+    log: Callable[[str], None] = lambda _message: None,
+    limits: Limits | None = None,
+) -> IngestSummary:
+    """Archive and land every new file found in the inbox, whatever its family.
+
+    Files already archived (same SHA-256) are skipped, so re-running on the same inbox is a
+    no-op. New files are parsed in isolated worker processes (see ``isolation``); files that
+    match no contract are archived and reported as rejected. Entries that are not regular
+    files (links, pipes, devices) are reported in ``summary.not_regular`` and never read.
+    """
+    for family, tables in FAMILY_TABLES.items():
+        ensure_empty_tables(home, family, list(tables))
+    ensure_ingest_tables(home)
+    summary = IngestSummary()
+    listing = list_inbox(inbox)
+    files = listing.files
+    summary.files_seen = len(files) + len(listing.not_regular)
+    for path, kind in listing.not_regular:
+        summary.reject_not_regular(not_regular_submission(path, kind))
+    new_files = _new_files(home, files, summary)
+    log(f"{len(files)} files in the inbox, {len(new_files)} new"
+        + (f", {len(listing.not_regular)} not regular files (rejected unread)"
+           if listing.not_regular else ""))
+    with ParquetWriter() as writer:
+        for number, submission in enumerate(parse_files(new_files, limits), start=1):
+            _land(home, submission, writer, summary)
+            if number % 250 == 0:
+                log(f"{number}/{len(new_files)} files landed")
+    return summary
+
+
+def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> list[Path]:
+    """The files not landed yet; one replaced by a link since listing is rejected unread."""
+    new_files = []
+    for path in files:
+        try:
+            landed = _already_landed(home, file_sha256(path))
+        except NotRegularFileError as error:
+            summary.reject_not_regular(not_regular_submission(path, error.kind))
+            continue
+        except OSError:
+            landed = False  # vanished or unreadable: parsing records why, nothing is archived
+        if landed:
+            summary.files_already_landed += 1
+        else:
+            new_files.append(path)
+    return new_files
+
+
+def _not_archivable(submission: ParsedSubmission, summary: IngestSummary) -> bool:
+    """Record a file nothing can be archived of: not a regular file, or not readable."""
+    if submission.sha256:
+        return False
+    if any(problem.rule == "not_a_regular_file" for problem in submission.problems):
+        summary.reject_not_regular(submission)
+    else:
+        summary.files_rejected += 1
+        summary.rejected.append(submission)
+    return True
+
+
+def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
+          summary: IngestSummary) -> None:
+    """Archive one parsed file and land its rows and problems."""
+    if _not_archivable(submission, summary):
+        return
+    try:
+        receipt, is_new = archive_file(home, submission)
+    except NotRegularFileError as error:  # replaced by a link after it was parsed
+        summary.reject_not_regular(not_regular_submission(submission.path, error.kind))
+        return
+    summary.files_new += int(is_new)
+    summary.add_rows(land_submission(home, submission, receipt, writer))
+    summary.rows_quarantined += submission.rows_quarantined
+    if submission.accepted:
+        summary.files_accepted += 1
+    else:
+        summary.files_rejected += 1
+        summary.rejected.append(submission)

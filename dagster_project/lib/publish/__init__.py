@@ -1,0 +1,1 @@
+"""Releases of a quarter and the pages rendered into them."""

@@ -1,0 +1,150 @@
+"""Produce a quarter's scorecard files, both languages, from a warehouse and the gate's verdict.
+
+This is the one entry point the publish asset calls: read the figures of the quarter and
+the quarter before, score both with ``reports/method.yml`` (so rank movement compares like
+with like), build the Vietnamese and English reports, and write each as HTML pages, PDF and
+XLSX. The two PDFs, the slow part, are rendered in parallel processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dagster_project.lib.publish.report.build import GateSummary, ScorecardInputs, build_report
+from dagster_project.lib.publish.report.figures import (
+    QuarterFigures,
+    agency_names,
+    load_period,
+    load_previous,
+    load_quarter,
+    reporting_bodies,
+)
+from dagster_project.lib.publish.report.i18n import Translator
+from dagster_project.lib.publish.report.method import (
+    AgencyResult,
+    Body,
+    Method,
+    load_method,
+    score_all,
+    with_previous,
+)
+from dagster_project.lib.publish.report.model import LANGS, Lang, Report
+from dagster_project.lib.publish.report.render import (
+    ScorecardFiles,
+    file_stem,
+    pdf_from_html,
+    render_print,
+    write_scorecard_files,
+)
+
+ENGLISH_DIR = "en"
+
+
+class NoFiguresError(LookupError):
+    """The warehouse has no task figures for the quarter: there is nothing to publish."""
+
+
+def _score(method: Method, bodies: Sequence[Body],
+           quarter: QuarterFigures) -> dict[str, list[AgencyResult]]:
+    return score_all(method, bodies, {b.agency_id: quarter.measures(b.agency_id)
+                                      for b in bodies})
+
+
+def scorecard_inputs(con: duckdb.DuckDBPyConnection, period_key: str, *,
+                     generated_at: datetime, gate: GateSummary,
+                     method: Method | None = None) -> ScorecardInputs:
+    """Read and score everything one quarter's scorecard shows.
+
+    Raises:
+        NoFiguresError: when the marts have no figures for ``period_key``.
+    """
+    method = method or load_method()
+    period = load_period(con, period_key)
+    if period is None:
+        raise NoFiguresError(f"Kho dữ liệu không có số liệu nhiệm vụ kỳ {period_key} / "
+                             f"the warehouse has no task figures for {period_key}")
+    bodies = reporting_bodies(con)
+    current = load_quarter(con, period)
+    before = load_previous(con, period)
+    previous = load_quarter(con, before) if before else None
+    scores = _score(method, bodies, current)
+    if previous is not None:
+        earlier = _score(method, bodies, previous)
+        scores = {g: with_previous(results, earlier.get(g, [])) for g, results in scores.items()}
+    return ScorecardInputs(method, current, previous, scores, agency_names(con), generated_at,
+                           gate)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedScorecard:
+    """The reports written and their files, by language."""
+
+    reports: Mapping[Lang, Report]
+    files: Mapping[Lang, ScorecardFiles]
+
+
+def _folder(root: Path, lang: Lang) -> Path:
+    return root if lang == "vi" else root / ENGLISH_DIR
+
+
+def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, *,
+                 generated_at: datetime, gate: GateSummary, method: Method | None = None,
+                 pdf: bool = True) -> PublishedScorecard:
+    """Write the quarter's scorecard into ``folder`` (Vietnamese) and ``folder/en``."""
+    inputs = scorecard_inputs(con, period_key, generated_at=generated_at, gate=gate,
+                              method=method)
+    reports = {lang: build_report(inputs, lang) for lang in LANGS}
+    files = {lang: write_scorecard_files(report, _folder(folder, lang))
+             for lang, report in reports.items()}
+    if pdf:
+        targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf"
+                   for lang, r in reports.items()}
+        jobs = [(render_print(reports[lang]), targets[lang]) for lang in LANGS]
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+            list(pool.map(pdf_from_html, *zip(*jobs, strict=True)))
+        files = {lang: ScorecardFiles(f.index, f.agency_pages, targets[lang], f.xlsx)
+                 for lang, f in files.items()}
+    return PublishedScorecard(reports, files)
+
+
+def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
+               waivers: Sequence[tuple[str, Mapping[Lang, str], Mapping[str, Any]]],
+               warnings: Sequence[str], when: Any) -> dict[Lang, list[str]]:
+    """The reviewer footnotes in both languages.
+
+    Args:
+        approval: The approval record (``by``, ``at``) or None.
+        auto_approved: Whether the demo's automatic approval stood in for a reviewer.
+        waivers: ``(rule_id, rule message by language, waiver record)`` per waived rule.
+        warnings: Ids of the warning rules that failed.
+        when: Formats an ISO timestamp for the reader (``fmt_datetime`` in Vietnam time).
+    """
+    notes: dict[Lang, list[str]] = {}
+    for lang in LANGS:
+        _ = Translator(lang)
+        lines = []
+        if approval is not None:
+            lines.append(_("Số liệu kỳ này được {by} phê duyệt công bố lúc {at}.",
+                           by=approval["by"], at=when(approval["at"])))
+        elif auto_approved:
+            lines.append(_("Số liệu kỳ này được phê duyệt tự động (chế độ trình diễn), không "
+                           "qua người kiểm duyệt."))
+        for rule_id, message, waiver in waivers:  # the reason stays as the reviewer wrote it
+            lines.append(_("Quy tắc {rule} ({message}) không đạt nhưng được {by} cho phép công "
+                           "bố lúc {at}, lý do: {reason}", rule=rule_id,
+                           message=message[lang].rstrip("."), by=waiver["by"],
+                           at=when(waiver["at"]), reason=waiver["reason"]))
+        if warnings:
+            lines.append(_("{n} quy tắc cảnh báo không đạt: {rules}.", n=len(warnings),
+                           rules=", ".join(warnings)))
+        notes[lang] = lines
+    return notes

@@ -1,0 +1,1 @@
+"""The publication gate: rules, audits, reviews and their reports."""

@@ -1,0 +1,1 @@
+"""Reference data: agencies, administrative units, reporting periods."""

@@ -1,0 +1,1 @@
+"""Vietnamese text, values, deadlines and targets as agencies write them."""
