@@ -18,8 +18,6 @@ renamed as (
         fiscal_year,
         as_of_date,
         agency as agency_id,
-        coalesce(pillar, status) as pillar,
-        coalesce(pillar_text, status_text) as pillar_text,
         cast(round(total_budget, 2) as decimal(18, 2)) as total_budget,
         cast(round(allocated_budget, 2) as decimal(18, 2)) as allocated_budget,
         cast(round(assigned_estimate, 2) as decimal(18, 2)) as assigned_estimate,
@@ -32,7 +30,9 @@ renamed as (
         cast(
             replace(replace(national_estimate_text, '.', ''), ',', '.') as decimal(18, 2)
         ) as national_assigned_estimate,
-        note
+        note,
+        coalesce(pillar, status) as pillar,
+        coalesce(pillar_text, status_text) as pillar_text
 
     from source
 

@@ -18,8 +18,6 @@ renamed as (
         as_of_date,
         agency as agency_id,
         commune_name as reported_commune_name,
-        coalesce(pillar, status) as pillar,
-        coalesce(pillar_text, status_text) as pillar_text,
         note,
         cast(
             coalesce(fiscal_year, extract(year from as_of_date)) as integer
@@ -29,7 +27,9 @@ renamed as (
             when commune_code is not null then lpad(commune_code, 5, '0')
         end as commune_code,
         disbursed is not null as has_figure,
-        coalesce(disbursed < 0, false) as is_negative
+        coalesce(disbursed < 0, false) as is_negative,
+        coalesce(pillar, status) as pillar,
+        coalesce(pillar_text, status_text) as pillar_text
 
     from source
 

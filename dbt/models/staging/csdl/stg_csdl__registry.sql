@@ -14,11 +14,11 @@ renamed as (
         {{ lineage_columns() }},
         as_of_date as registry_date,
         database_name,
-        coalesce(program, status) as program_code,
-        coalesce(program_text, status_text) as program_text,
         owner_agency as owner_agency_id,
         legal_basis,
-        note
+        note,
+        coalesce(program, status) as program_code,
+        coalesce(program_text, status_text) as program_text
 
     from source
 
