@@ -1,6 +1,6 @@
 """The inbox asset: every new file read once, archived, and landed by the family it belongs to.
 
-The source contracts name each family's tables and describe them (``lib.landed``); this
+The source contracts name each family's tables and describe them (``lib.ingest.landed``); this
 asset materialises all of them in one pass, plus the two tables every family writes to: one
 record per received file and the quarantine of problems found in it.
 """

@@ -19,7 +19,7 @@ from dagster_project.lib.ingest.submission import ParsedSubmission, parse_submis
 from dagster_project.lib.reference.agencies import AgencyDirectory
 from dagster_project.lib.text.targets import complete_indicator_submission
 
-# Landed tables per family, as the contracts declare them (see lib.landed).
+# Landed tables per family, as the contracts declare them (see lib.ingest.landed).
 FAMILY_TABLES: dict[str, tuple[str, ...]] = family_tables()
 
 # Steps run on a parsed submission of a family before it lands (rows they cannot read move

@@ -28,7 +28,7 @@ from dagster_project.lib.ingest.regular_files import open_regular
 from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
 
 # Landed column types per table. Parsing has already happened, so these are exact types.
-# The contracts declare their own tables (lib.landed); the two every family writes to,
+# The contracts declare their own tables (lib.ingest.landed); the two every family writes to,
 # one record per received file and the quarantine of its problems, are declared here.
 INGEST_SCHEMAS: dict[str, dict[str, str]] = {
     # One row per received file: what it was, who sent it for which month, and its verdict.
