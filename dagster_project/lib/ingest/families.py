@@ -13,11 +13,11 @@ from pathlib import Path
 
 from dagster_project.lib.ingest.budget_checks import complete_budget_submission
 from dagster_project.lib.ingest.contracts import Contract
+from dagster_project.lib.ingest.indicators import complete_indicator_submission
 from dagster_project.lib.ingest.landed import family_tables
 from dagster_project.lib.ingest.public_services import complete_public_service_submission
 from dagster_project.lib.ingest.submission import ParsedSubmission, parse_submission
 from dagster_project.lib.reference.agencies import AgencyDirectory
-from dagster_project.lib.text.targets import complete_indicator_submission
 
 # Landed tables per family, as the contracts declare them (see lib.ingest.landed).
 FAMILY_TABLES: dict[str, tuple[str, ...]] = family_tables()
