@@ -14,8 +14,8 @@ import pytest
 from dagster_project.lib.quality import gate
 from dagster_project.lib.quality.dbt_rules import read_manifest
 
-# A table as the gate's SQL names it: the dbt schema (one per layer) and the model.
-TABLE = re.compile(r"\b(staging|intermediate|marts|reference)\.([a-z][a-z0-9_]*)\b")
+# A schema-qualified table in SQL text, not a dotted Python module path (lib.reference.periods).
+TABLE = re.compile(r"(?<![.\w])(staging|intermediate|marts|reference)\.([a-z][a-z0-9_]*)\b")
 ASSET = re.compile(r"\A(staging|intermediate|marts|reference)/([a-z][a-z0-9_]*)\Z")
 
 

@@ -15,7 +15,7 @@ from dagster_project.lib.publish.report.i18n import (
 )
 from dagster_project.lib.publish.templates import TEMPLATES_DIR, environment
 
-REPORT_CODE = REPO_ROOT / "dagster_project" / "lib" / "report"
+REPORT_CODE = REPO_ROOT / "dagster_project" / "lib" / "publish" / "report"
 FIELD = re.compile(r"\{\w+\}")
 
 
