@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dagster_project.lib.ingest.contracts import Contract
 from dagster_project.lib.reference.agencies import Agency, AgencyDirectory
-from dagster_project.lib.reference.periods import parse_period
+from dagster_project.lib.reference.periods import parse_period, quarter_months
 from dagster_project.lib.text.xlsx_safe import write_text
 
 __all__ = [
@@ -105,8 +105,8 @@ def reporting_month(period: str, month: int | None = None) -> date:
     Raises:
         ValueError: When the key is malformed or the month lies outside the quarter.
     """
-    year, quarter = parse_period(period)
-    months = range(3 * quarter - 2, 3 * quarter + 1)
+    year, _ = parse_period(period)
+    months = quarter_months(period)
     if month is None:
         return date(year, months[0], 1)
     if month not in months:

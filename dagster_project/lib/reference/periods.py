@@ -73,8 +73,9 @@ def quarter_months(period_key: str) -> range:
 
 def quarter_bounds(period_key: str) -> tuple[date, date]:
     """First and last day of a quarter (the quarter's own last month: 9999-Q4 has no after)."""
-    year, quarter = parse_period(period_key)
-    first, last = 3 * quarter - 2, 3 * quarter
+    year, _ = parse_period(period_key)
+    months = quarter_months(period_key)
+    first, last = months[0], months[-1]
     return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
