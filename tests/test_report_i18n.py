@@ -22,7 +22,7 @@ FIELD = re.compile(r"\{\w+\}")
 def _code_strings() -> set[str]:
     """Literal first arguments of ``_(...)`` and ``c._(...)`` calls in the report code."""
     found = set()
-    for path in REPORT_CODE.glob("*.py"):
+    for path in REPORT_CODE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             func = node.func if isinstance(node, ast.Call) else None
             name = getattr(func, "id", None) or getattr(func, "attr", None)

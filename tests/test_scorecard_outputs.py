@@ -8,6 +8,8 @@ network cut off, poppler for the PDF, openpyxl for the workbook.
 from __future__ import annotations
 
 import copy
+import json
+import os
 import shutil
 import zipfile
 from datetime import datetime
@@ -20,10 +22,11 @@ import yaml
 
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.publish.release import latest_release
-from dagster_project.lib.publish.report.build import GateSummary
-from dagster_project.lib.publish.report.figures import open_release_marts
+from dagster_project.lib.publish.report.build import build_report
+from dagster_project.lib.publish.report.context import GateSummary
 from dagster_project.lib.publish.report.method import METHOD_FILE, load_method
 from dagster_project.lib.publish.report.publish import scorecard_inputs, write_report
+from dagster_project.lib.publish.report.query import open_release_marts
 from tests.browser import (
     Chromium,
     pdf_fonts,
@@ -188,3 +191,42 @@ def test_agency_text_with_script_or_formula_stays_inert(release: Path, tmp_path:
         sheets = [archive.read(n).decode() for n in archive.namelist()
                   if n.startswith("xl/worksheets/")]
     assert not any("<f>" in sheet or "<f " in sheet for sheet in sheets)
+
+
+HEADLINE_SNAPSHOT = Path(__file__).parent / "snapshots" / f"scorecard_figures_{PERIOD}.json"
+
+
+def _scorecard_figures(release: Path) -> dict[str, object]:
+    """The figures leadership reads: every headline row and every body's score and rank."""
+    with open_release_marts(release / "marts") as con:
+        inputs = scorecard_inputs(con, PERIOD, generated_at=WHEN, gate=GateSummary(0))
+    headline = build_report(inputs, "vi").main.sections[0].blocks[0]
+
+    def rounded(value: object) -> object:
+        return round(float(value), 6) if isinstance(value, (int, float)) else value
+
+    return {
+        "headline": [{key: rounded(row[key]) for key in ("figure", "count", "rate",
+                                                         "previous_count", "previous_rate")}
+                     for row in headline.rows],
+        "ranking": {group: [[r.agency_id, r.rank, rounded(r.composite)] for r in results]
+                    for group, results in inputs.results.items()},
+    }
+
+
+def test_headline_figures_and_ranks_match_the_reviewed_snapshot(release: Path) -> None:
+    """A restructure of the report code or the marts leaves every published figure as it was.
+
+    Update on purpose, with the reason in the commit, by running this test with
+    ``NQ57_UPDATE_SNAPSHOT=1``.
+    """
+    actual = json.loads(json.dumps(_scorecard_figures(release), ensure_ascii=False))
+    if os.environ.get("NQ57_UPDATE_SNAPSHOT") == "1":
+        HEADLINE_SNAPSHOT.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n",
+                                     encoding="utf-8")
+    expected = json.loads(HEADLINE_SNAPSHOT.read_text(encoding="utf-8"))
+    assert actual["headline"] == expected["headline"]
+    assert actual["ranking"] == expected["ranking"]
+    national = {row["figure"]: row for row in actual["headline"]}
+    assert national["Nhiệm vụ được giao"]["count"] == 1937
+    assert national["Nhiệm vụ có thời hạn đã hoàn thành"]["count"] == 1245

@@ -28,7 +28,7 @@ from dagster_project.lib.publish.release import (
     latest_release,
     publish_release,
 )
-from dagster_project.lib.publish.report.build import GateSummary
+from dagster_project.lib.publish.report.context import GateSummary
 from dagster_project.lib.publish.report.publish import gate_notes, write_report
 from dagster_project.lib.quality.audit import Audit, read_audit
 from dagster_project.lib.quality.data_docs import write_data_docs

@@ -18,7 +18,8 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.lib.publish.report.build import GateSummary, ScorecardInputs, build_report
+from dagster_project.lib.publish.report.build import build_report
+from dagster_project.lib.publish.report.context import GateSummary, ScorecardInputs
 from dagster_project.lib.publish.report.figures import (
     QuarterFigures,
     agency_names,

@@ -1,0 +1,121 @@
+"""Ranking: each peer group's table, the province tile maps, every body's component scores.
+
+Nothing here reads the marts: it shows the scores the method computed
+(:mod:`~dagster_project.lib.publish.report.method`) with their bands and rank movement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dagster_project.lib.publish.report import charts
+from dagster_project.lib.publish.report.context import ReportContext
+from dagster_project.lib.publish.report.method import MISSING, NA, AgencyResult, ComponentScore
+from dagster_project.lib.publish.report.model import Chart, Column, Table
+
+
+def movement_text(c: ReportContext, result: AgencyResult) -> str:
+    """Rank movement in words and arrows: ``▲ 2``, ``▼ 1``, ``=``, or new."""
+    if result.rank is None:
+        return "–"
+    if result.previous_rank is None:
+        return c._("mới xếp hạng")
+    moved = result.movement or 0
+    if moved > 0:
+        return f"▲ {moved}"
+    if moved < 0:
+        return f"▼ {-moved}"
+    return "="
+
+
+def _component_cell(c: ReportContext, score: ComponentScore | None) -> Any:
+    if score is None or score.measure.reason == NA:
+        return c._("không áp dụng")
+    if score.measure.reason == MISSING:
+        return c._("thiếu số liệu")
+    return score.score
+
+
+def ranking_table(c: ReportContext, group_id: str) -> Table:
+    """One peer group's ranking: rank, movement, composite, band and component scores."""
+    _ = c._
+    method = c.inputs.method
+    group = next(g for g in method.peer_groups if g.group_id == group_id)
+    components = method.components_of(group_id)
+    rows = []
+    for result in c.inputs.results[group_id]:
+        row = {"rank": result.rank, "movement": movement_text(c, result),
+               "agency_id": result.agency_id, "agency": c.name(result.agency_id),
+               "href": c.agency_href(result.agency_id), "composite": result.composite,
+               "band": c.band(result.composite),
+               "coverage": result.weight_share_available,
+               "previous_rank": result.previous_rank}
+        for component in components:
+            row[component.component_id] = _component_cell(
+                c, result.component(component.component_id))
+        rows.append(row)
+    columns = (Column("rank", _("Hạng"), "int"), Column("movement", _("So với quý trước")),
+               Column("agency", _("Cơ quan")), Column("composite", _("Điểm tổng hợp"),
+                                                      "number", 1),
+               Column("band", _("Xếp loại"), "status"),
+               *(Column(comp.component_id, comp.label(c.lang), "number", 1)
+                 for comp in components),
+               Column("coverage", _("Tỷ trọng có số liệu"), "pct", 0),
+               Column("previous_rank", _("Hạng quý trước"), "int"))
+    return Table(f"ranking-{group_id}", _("Xếp hạng: {group}", group=group.label(c.lang)),
+                 columns, tuple(rows), link_key="href",
+                 note=_("Điểm 0–100 theo phương pháp ở Phụ lục. Cơ quan có số liệu dưới "
+                        "{share} tỷ trọng không được tính điểm tổng hợp và không xếp hạng.",
+                        share=c.fmt.pct(method.min_weight_share, 0)))
+
+
+def tile_chart(c: ReportContext, component_id: str | None) -> Chart:
+    """The 34 provinces on a tile map, by composite or by one component's score."""
+    _ = c._
+    method = c.inputs.method
+    tiles = []
+    for result in c.inputs.results.get("province", []):
+        if component_id is None:
+            score, reason = result.composite, None
+        else:
+            comp = result.component(component_id)
+            score = comp.score if comp else None
+            reason = comp.measure.reason if comp else NA
+        status = c.band(score, reason)
+        row = c.inputs.agencies.get(result.agency_id, {})
+        label = (row.get("short_name_vi") or row.get("name_vi") or result.agency_id)
+        tiles.append(charts.Tile(result.agency_id, label.removeprefix("TP "),
+                                 c.fmt.number(score, 0),
+                                 status.code if status.code != "na" else "missing",
+                                 status.text))
+    legend = {b.code: f"{b.label(c.lang)} (≥ {c.fmt.int(b.minimum)})" for b in method.bands}
+    legend["missing"] = _("Thiếu số liệu")
+    if component_id is None:
+        title = _("Điểm tổng hợp của 34 tỉnh, thành phố")
+    else:
+        comp = next(x for x in method.components if x.component_id == component_id)
+        title = _("{component}: điểm của 34 tỉnh, thành phố", component=comp.label(c.lang))
+    return Chart(f"tiles-{component_id or 'composite'}", title,
+                 charts.tile_map(tiles, title=title, legend=legend), "ranking-province")
+
+
+def agency_components_table(c: ReportContext) -> Table:
+    """Every body's component measures and scores (sliced onto agency pages)."""
+    _ = c._
+    rows = []
+    for results in c.inputs.results.values():
+        for result in results:
+            for comp in result.components:
+                rows.append({
+                    "agency_id": result.agency_id, "agency": c.name(result.agency_id),
+                    "component": comp.component.label(c.lang),
+                    "value": comp.measure.value, "score": comp.score,
+                    "weight": comp.weight_share,
+                    "status": c.band(comp.score, comp.measure.reason)})
+    return Table("agency-components", _("Điểm thành phần của từng cơ quan"),
+                 (Column("agency", _("Cơ quan")), Column("component", _("Thành phần")),
+                  Column("value", _("Số đo"), "pct", 1),
+                  Column("score", _("Điểm"), "number", 1),
+                  Column("weight", _("Tỷ trọng thực tế"), "pct", 0),
+                  Column("status", _("Xếp loại"), "status")),
+                 tuple(rows))

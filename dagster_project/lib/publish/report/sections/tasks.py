@@ -1,0 +1,141 @@
+"""Tasks: counts and rates per body, the overdue list by name, the two task measures.
+
+Reads ``agg_task_completion`` (one row per scope and quarter) and, for the overdue list,
+``fct_task_quarter_status`` joined to ``fct_task``: rõ người, rõ việc, rõ thời gian.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from dagster_project.lib.publish.report.context import Pair, ReportContext, headline_row
+from dagster_project.lib.publish.report.method import Measure
+from dagster_project.lib.publish.report.model import Column, Table
+from dagster_project.lib.publish.report.query import Row, fetch, ratio
+from dagster_project.lib.reference.periods import ReportingPeriod
+from dagster_project.lib.text.vnformat import vi_sort_key
+
+if TYPE_CHECKING:
+    from dagster_project.lib.publish.report.figures import QuarterFigures
+
+
+def task_figures(con: duckdb.DuckDBPyConnection, period_key: str) -> dict[str, Row]:
+    """Task counts and rates per scope: ``{"national": row, "<agency_id>": row, …}``."""
+    rows = fetch(con, """
+        select coalesce(agency_id, 'national') as key, *
+        from marts.agg_task_completion where period_key = ?""", [period_key])
+    return {r["key"]: r for r in rows}
+
+
+def overdue_tasks(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> list[Row]:
+    """Overdue tasks of the quarter with lead agency, deadline, product and days overdue."""
+    return fetch(con, """
+        with status as (
+            select distinct task_id, lead_current_agency_id
+            from marts.fct_task_quarter_status where period_key = ? and status = 'overdue'
+        ),
+        task as (
+            select task_id, task_name, deadline_text, due_date, expected_product,
+                   source_document
+            from marts.fct_task
+            qualify row_number() over (partition by task_id order by lead_agency_id) = 1
+        )
+        select status.lead_current_agency_id as agency_id, status.task_id, task.task_name,
+               task.deadline_text, task.due_date, task.expected_product,
+               task.source_document, date_diff('day', task.due_date, ?) as days_overdue
+        from status left join task using (task_id)
+        order by agency_id, task.due_date nulls last, status.task_id""",
+                 [period.key, period.as_of_date])
+
+
+def measures(row: Row | None) -> dict[str, Measure]:
+    """Completion and overdue rates over the tasks with a deadline (n/a without any)."""
+    if row is None or not row["tasks_with_deadline"]:
+        return {"task_completion_rate": Measure.na(), "task_overdue_rate": Measure.na()}
+    return {
+        "task_completion_rate": Measure(ratio(row["tasks_done"], row["tasks_with_deadline"])),
+        "task_overdue_rate": Measure(ratio(row["tasks_overdue"], row["tasks_with_deadline"])),
+    }
+
+
+def _pair(q: QuarterFigures | None, key: str, rate: str | None) -> Pair | None:
+    row = q.tasks.get("national") if q else None
+    if row is None:
+        return None
+    return row[key], (row[rate] if rate else None)
+
+
+def agency_tasks_table(c: ReportContext) -> Table:
+    """Every body's task counts in the quarter."""
+    _ = c._
+    rows = []
+    for key, r in c.inputs.current.tasks.items():
+        if key == "national":
+            continue
+        rows.append({"agency_id": key, "agency": c.name(key),
+                     "assigned": r["tasks_assigned"], "recurring": r["tasks_recurring"],
+                     "with_deadline": r["tasks_with_deadline"], "done": r["tasks_done"],
+                     "done_late": r["tasks_done_late"], "in_progress": r["tasks_in_progress"],
+                     "overdue": r["tasks_overdue"],
+                     "without_evidence": r["tasks_done_without_evidence"],
+                     "completion": r["completion_rate"]})
+    rows.sort(key=lambda row: vi_sort_key(row["agency"]))
+    return Table("agency-tasks", _("Nhiệm vụ của từng cơ quan"),
+                 (Column("agency", _("Cơ quan")), Column("assigned", _("Được giao"), "int"),
+                  Column("recurring", _("Thường xuyên"), "int"),
+                  Column("with_deadline", _("Có thời hạn"), "int"),
+                  Column("done", _("Đã hoàn thành"), "int"),
+                  Column("done_late", _("trong đó trễ hạn"), "int"),
+                  Column("in_progress", _("Đang thực hiện trong hạn"), "int"),
+                  Column("overdue", _("Quá hạn"), "int"),
+                  Column("without_evidence", _("Hoàn thành chưa có minh chứng"), "int"),
+                  Column("completion", _("Tỷ lệ hoàn thành"), "pct", 1)),
+                 tuple(rows))
+
+
+def overdue_table(c: ReportContext) -> Table:
+    """Every overdue task by name, deadline and product: rõ người, rõ việc, rõ thời gian."""
+    _ = c._
+    rows = [{"agency_id": r["agency_id"], "agency": c.name(r["agency_id"]),
+             "task_id": r["task_id"], "task": r["task_name"], "deadline": r["deadline_text"],
+             "due_date": r["due_date"], "product": r["expected_product"],
+             "days_overdue": r["days_overdue"], "source": r["source_document"]}
+            for r in c.inputs.current.overdue]
+    rows.sort(key=lambda row: (vi_sort_key(row["agency"]), row["due_date"] is None,
+                               row["due_date"] or datetime.min.date(), row["task_id"]))
+    return Table("overdue-tasks", _("Nhiệm vụ quá hạn"),
+                 (Column("agency", _("Cơ quan chủ trì")), Column("task_id", _("Mã")),
+                  Column("task", _("Nhiệm vụ")), Column("deadline", _("Thời hạn (văn bản)")),
+                  Column("due_date", _("Hạn"), "date"),
+                  Column("product", _("Sản phẩm dự kiến")),
+                  Column("days_overdue", _("Số ngày quá hạn"), "int"),
+                  Column("source", _("Văn bản giao"))),
+                 tuple(rows),
+                 note=_("Tính đến ngày {date}.", date=c.fmt.date(c.inputs.current.period
+                                                                 .as_of_date)))
+
+
+def headline_rows(c: ReportContext) -> list[Row]:
+    """Tasks assigned, done, in progress and overdue, nationally."""
+    _ = c._
+    cur, prev = c.inputs.current, c.inputs.previous
+    national = cur.tasks.get("national") or {}
+    return [
+        headline_row(_("Nhiệm vụ được giao"), _pair(cur, "tasks_assigned", None),
+                     _pair(prev, "tasks_assigned", None),
+                     _("gồm {n} nhiệm vụ thường xuyên",
+                       n=c.fmt.int(national.get("tasks_recurring")))),
+        headline_row(_("Nhiệm vụ có thời hạn đã hoàn thành"),
+                     _pair(cur, "tasks_done", "completion_rate"),
+                     _pair(prev, "tasks_done", "completion_rate"),
+                     _("trên {n} nhiệm vụ có thời hạn",
+                       n=c.fmt.int(national.get("tasks_with_deadline"))), card=True),
+        headline_row(_("Đang thực hiện trong hạn"),
+                     _pair(cur, "tasks_in_progress", "in_progress_rate"),
+                     _pair(prev, "tasks_in_progress", "in_progress_rate")),
+        headline_row(_("Nhiệm vụ quá hạn"), _pair(cur, "tasks_overdue", "overdue_rate"),
+                     _pair(prev, "tasks_overdue", "overdue_rate"), card=True),
+    ]
