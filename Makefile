@@ -60,6 +60,7 @@ lint: install-test
 ## bench: benchmarks, each printing its ratio to a baseline measured in the same run
 bench: install-test
 	$(BIN)/python tests/bench_landing.py
+	$(BIN)/python tests/bench_header.py
 
 ## dev: the Dagster UI on http://127.0.0.1:3000 over the same home
 dev: install

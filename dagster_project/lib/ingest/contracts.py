@@ -106,6 +106,20 @@ class Contract:
     derived_columns: tuple[dict[str, str], ...] = ()
     child_tables: tuple[dict[str, Any], ...] = ()
 
+    @cached_property
+    def columns_by_key(self) -> dict[str, tuple[ColumnSpec, ...]]:
+        """The columns each header match key can name, in the contract's column order."""
+        found: dict[str, list[ColumnSpec]] = {}
+        for column in self.columns:
+            for key in column.alias_keys:
+                found.setdefault(key, []).append(column)
+        return {key: tuple(columns) for key, columns in found.items()}
+
+    @cached_property
+    def required_keys(self) -> frozenset[str]:
+        """Every header match key that names a required column."""
+        return frozenset(key for column in self.required_columns for key in column.alias_keys)
+
     @property
     def required_columns(self) -> tuple[ColumnSpec, ...]:
         """Columns a sheet must have for its rows to be loadable."""

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from functools import cached_property
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dagster_project.lib.ingest.contracts import ColumnSpec, Contract, MetadataSpec
+from dagster_project.lib.ingest.header import Header, find_header
+from dagster_project.lib.ingest.header import cell_text as _text
 from dagster_project.lib.ingest.regular_files import (
     KIND_LABELS,
     NotRegularFileError,
@@ -149,26 +150,6 @@ class ParsedSubmission:
         return len({(p.sheet, p.row) for p in self.errors if p.row is not None})
 
 
-def _text(value: Any) -> str:
-    """A cell as display text (what the agency sees), for messages and text columns.
-
-    A number typed into a cell shows with the Vietnamese decimal comma ("63,76"), as Excel
-    displays it on the agency's machine, so text columns read as numbers later (indicator
-    results) get the notation they expect.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float) and "e" not in repr(value):
-        return repr(value).replace(".", ",")
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return normalize_text(str(value))
-
-
 @dataclass(frozen=True)
 class _DecodedSheet:
     """A sheet with legacy-encoded text converted, and the cells as they were before."""
@@ -206,103 +187,11 @@ def _original_text(value: Any) -> str | None:
     return value if isinstance(value, str) and normalize_text(value) != value else None
 
 
-@dataclass(frozen=True)
-class _Header:
-    """Where a sheet's header is and which contract column each sheet column holds."""
-
-    row_index: int  # first header row (0-based); the title block is above it
-    height: int  # 1, or 2 for a header split over two rows ("Cơ quan" / "chủ trì")
-    columns: dict[int, ColumnSpec]
-    labels: dict[int, str]  # header text as written, for messages
-    unknown: dict[int, str]
-    missing: tuple[ColumnSpec, ...]
-
-    @cached_property
-    def names(self) -> dict[str, str]:
-        """Header text as written, by contract column name."""
-        return {spec.name: self.labels[index] for index, spec in self.columns.items()}
-
-    @property
-    def first_data_row(self) -> int:
-        """Index of the first row below the header."""
-        return self.row_index + self.height
-
-    @property
-    def excel_row(self) -> int:
-        """1-based row number of the (first) header row, as Excel shows it."""
-        return self.row_index + 1
-
-
-def _cell(row: Sequence[Any], index: int) -> str:
-    return _text(row[index]) if index < len(row) and not is_blank(row[index]) else ""
-
-
-def _match_header(rows: Sequence[Sequence[Any]], index: int, height: int,
-                  contract: Contract) -> _Header | None:
-    """Map the cells of a candidate header (one or two rows) to contract columns.
-
-    For a two-row header each column is tried as both rows joined ("Cơ quan" + "chủ trì"),
-    then each row alone (a merged group cell above, or a label merged down two rows).
-    """
-    lines = rows[index: index + height]
-    width = max((len(line) for line in lines), default=0)
-    columns: dict[int, ColumnSpec] = {}
-    labels: dict[int, str] = {}
-    unknown: dict[int, str] = {}
-    for position in range(width):
-        parts = [_cell(line, position) for line in lines]
-        candidates = [" ".join(part for part in parts if part), *parts]
-        candidates = [text for text in dict.fromkeys(candidates) if text]
-        if not candidates:
-            continue
-        found = next(((text, spec) for text in candidates for spec in contract.columns
-                      if match_key(text) in spec.alias_keys and spec not in columns.values()),
-                     None)
-        if found is None:
-            unknown[position] = candidates[0]
-        else:
-            labels[position], columns[position] = found
-    if not columns:
-        return None
-    missing = tuple(c for c in contract.required_columns if c not in columns.values())
-    return _Header(index, height, columns, labels, unknown, missing)
-
-
-def _find_header(sheet: Sheet, contracts: Iterable[Contract]) -> tuple[Contract, _Header] | None:
-    """The contract and header rows that best explain a sheet.
-
-    Scored by how much of the header the contract explains (columns it knows, less header
-    cells it does not), then by the share of its required columns found; a two-row header is
-    chosen only when it explains more than its first row alone. Explaining the header comes
-    first so that a file missing one required column is judged against its own contract
-    (and told which column is missing) rather than accepted under a looser contract whose
-    required columns happen to be present: an allocation export without its estimate column
-    is not a disbursement export.
-    """
-    best: tuple[int, float, int, Contract, _Header] | None = None
-    for contract in contracts:
-        required = len(contract.required_columns)
-        for index in range(min(contract.header_search_rows, len(sheet.rows))):
-            for height in (1, 2):
-                header = _match_header(sheet.rows, index, height, contract)
-                if header is None:
-                    continue
-                if len(header.missing) == required:
-                    continue  # no required column: not this contract's table
-                score = (len(header.columns) - len(header.unknown),
-                         (required - len(header.missing)) / required, -height)
-                if best is None or score > best[:3]:
-                    best = (*score, contract, header)
-    if best is None:
-        return None
-    return best[3], best[4]
-
-
 class _SheetParser:
     """Parses the data rows of one sheet under one contract."""
 
     def __init__(self, submission: ParsedSubmission, sheet: Sheet, contract: Contract,
-                 header: _Header, directory: AgencyDirectory,
+                 header: Header, directory: AgencyDirectory,
                  originals: dict[tuple[int, int], str] | None = None,
                  uncached: dict[tuple[int, int], str] | None = None) -> None:
         self.submission = submission
@@ -707,7 +596,7 @@ class _Located:
 
     decoded: _DecodedSheet
     contract: Contract
-    header: _Header
+    header: Header
 
     @property
     def complete(self) -> bool:
@@ -749,7 +638,7 @@ def _locate(submission: ParsedSubmission, sheets: list[Sheet],
                 "Hidden sheet not read; if it holds data, unhide it and resend.", "warning")
             continue
         decoded = _decode_legacy(sheet)
-        found = _find_header(decoded.sheet, contracts.values())
+        found = find_header(decoded.sheet.rows, contracts.values())
         if found is not None:
             located.append(_Located(decoded, *found))
     return located
@@ -770,7 +659,7 @@ def _report_legacy_encoding(submission: ParsedSubmission, decoded: _DecodedSheet
         "time.", "warning")
 
 
-def _report_header(parser: _SheetParser, header: _Header) -> None:
+def _report_header(parser: _SheetParser, header: Header) -> None:
     """Missing required columns reject the sheet; unknown extra columns are flagged."""
     for spec in header.missing:
         parser.problem(header.excel_row, spec.label_vi, None, "required_column_missing",
@@ -836,7 +725,7 @@ def _report_duplicate_sheets(submission: ParsedSubmission, scan: WorkbookScan) -
 _FORMULA_SHOWN = 200
 
 
-def _external_column(cell: ExternalFormula, headers: dict[str, _Header]) -> str:
+def _external_column(cell: ExternalFormula, headers: dict[str, Header]) -> str:
     """The header label of a table cell's column, as other problems name it; else its letter."""
     header = headers.get(cell.sheet)
     if header is not None and cell.row >= header.first_data_row:
@@ -847,7 +736,7 @@ def _external_column(cell: ExternalFormula, headers: dict[str, _Header]) -> str:
 
 
 def _report_external(submission: ParsedSubmission, scan: WorkbookScan,
-                     headers: dict[str, _Header]) -> None:
+                     headers: dict[str, Header]) -> None:
     """Links and formulas that fetch data from outside: only their cached values were read.
 
     Such values are as old as the sender's last recalculation and can come from anywhere
