@@ -344,19 +344,54 @@ def prune_failed_staging(home: Home, run_id: str | None = None) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _nothing_new(home: Home, inbox: Path | None, period: str, auto_approve: bool,
+                 started: float) -> bool:
+    """Say so and stop when no file waits and nothing a run reads changed since a release."""
+    from dagster_project.lib.ingest.inbox import waiting_files
+    from dagster_project.lib.publish.unchanged import inputs_fingerprint, unchanged_release
+
+    try:
+        if waiting_files(home, inbox or home.inbox):
+            return False
+    except FileNotFoundError:
+        return False  # no inbox: the run itself says so
+    unchanged = unchanged_release(home, period, inputs_fingerprint(home, period, auto_approve))
+    if unchanged is None:
+        return False
+    version = unchanged.release.version
+    _say(f"Unchanged / Không đổi {period}: v{version} stands, nothing new since it (no new "
+         f"file; same landed data, decisions and code) / không có gì mới kể từ v{version}, "
+         f"không chạy lại ({time.monotonic() - started:.1f} s; `nq57 run --rebuild` to build "
+         f"anyway / để vẫn chạy lại)")
+    _say(f"  {home.published / period / 'index.html'}")
+    return True
+
+
+def _remember_inputs(home: Home, period: str, auto_approve: bool) -> None:
+    """After a run that ended with a release, keep what it was made from."""
+    from dagster_project.lib.publish.unchanged import inputs_fingerprint, record_inputs
+
+    release = latest_release(home, period)
+    if release is not None:
+        record_inputs(home, period, inputs_fingerprint(home, period, auto_approve), release)
+
+
 def run_pipeline(home: Home, inbox: Path | None, period: str | None,
-                 verbose: bool = False, auto_approve: bool = False) -> int:
+                 verbose: bool = False, auto_approve: bool = False,
+                 rebuild: bool = False) -> int:
     """Run the monthly job for a period and report the outcome; returns the exit code."""
     if period is not None:
         quarter_bounds(period)  # validates the key before anything runs
+    started = time.monotonic()
     if not _home_verifies(home):
         return EXIT_FAILED
     if period is None and (period := _default_period(home, inbox, verbose)) is None:
         _say("No progress reports found in the inbox / Không có báo cáo tiến độ trong hộp thư.")
         return EXIT_FAILED
+    if not rebuild and _nothing_new(home, inbox, period, auto_approve, started):
+        return EXIT_OK
     _say(f"nq57 run: period {period}, home {printable(str(home.root))}, "
          f"inbox {printable(str(inbox or home.inbox))}")
-    started = time.monotonic()
     before = latest_release(home, period)
     result = _execute(home, inbox, period, verbose, auto_approve)
     failed_checks = [e for e in _failed_checks(result) if e.check_name != "publishable"]
@@ -367,6 +402,7 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
              f"{evaluation.check_name} {description}")
     release = latest_release(home, period)
     if result.success and release is not None:
+        _remember_inputs(home, period, auto_approve)
         return _say_published(home, period, before, release, time.monotonic() - started)
     failures = _step_failures(result)
     faults = [fault for _, _, text in failures if (fault := describe_fault(text, home.root))]
@@ -441,7 +477,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Ingest, build, gate and publish."""
     home = Home.from_env().ensure()
     inbox = Path(args.inbox).resolve() if args.inbox else None
-    return run_pipeline(home, inbox, args.period, args.verbose, args.auto_approve)
+    return run_pipeline(home, inbox, args.period, args.verbose, args.auto_approve,
+                        args.rebuild)
 
 
 # One line in both languages, naming the command that fixes it.
@@ -521,6 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--period", help="quarter to publish, e.g. 2026-Q2 (default: the latest "
                                       "quarter with progress reports)")
     run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.add_argument("--rebuild", action="store_true",
+                     help="build, check and render even when nothing changed since the "
+                          "quarter's release (by default such a run stops at once)")
     run.add_argument("--auto-approve", action="store_true",
                      help="count an audit whose rules pass as approved (for demos and "
                           "rehearsals; the release manifest records it). Without it, "

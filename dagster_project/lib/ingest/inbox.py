@@ -169,6 +169,18 @@ def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> list[Pa
     return new_files
 
 
+def waiting_files(home: Home, inbox: Path) -> list[Path]:
+    """What a run would read or report: files not landed yet, and non-regular entries.
+
+    Entries that are not regular files count because every run reports them as rejected.
+    """
+    listing = list_inbox(inbox)
+    summary = IngestSummary()
+    new_files = _new_files(home, listing.files, summary)
+    return [*new_files, *(path for path, _ in listing.not_regular),
+            *(item.path for item in summary.not_regular)]
+
+
 def _not_archivable(submission: ParsedSubmission, summary: IngestSummary) -> bool:
     """Record a file nothing can be archived of: not a regular file, or not readable."""
     if submission.sha256:

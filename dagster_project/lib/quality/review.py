@@ -20,6 +20,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from dagster_project.lib.home.home_lock import os_user
@@ -28,7 +29,7 @@ from dagster_project.lib.quality.dbt_rules import all_rules
 from dagster_project.lib.reference.periods import PERIOD_KEY
 
 __all__ = ["ReviewError", "ReviewLog", "approve", "log_head", "read_log", "recorded_heads",
-           "verify_log", "waive"]
+           "review_log_path", "verify_log", "waive"]
 
 MIN_REASON = 15  # characters: a reason a later reader can act on, not "ok"
 
@@ -55,7 +56,8 @@ class ReviewLog:
         return {entry["rule_id"]: entry for entry in self.entries if entry["action"] == "waive"}
 
 
-def _path(home: Home, period_key: str) -> Any:
+def review_log_path(home: Home, period_key: str) -> Path:
+    """``NQ57_HOME/reviews/<period>.jsonl``; a key that is not a quarter is refused."""
     if PERIOD_KEY.match(period_key) is None:
         raise ReviewError(f"Kỳ không hợp lệ '{period_key}' (ví dụ: 2026-Q2) / invalid period "
                           f"'{period_key}' (e.g. 2026-Q2)")
@@ -70,7 +72,7 @@ def _digest(entry: dict[str, Any]) -> str:
 
 def _lines(home: Home, period_key: str) -> tuple[list[str], bool]:
     """The log's raw lines, and whether the file ends where a line ends (not truncated)."""
-    path = _path(home, period_key)
+    path = review_log_path(home, period_key)
     if not path.exists():
         return [], True
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -169,7 +171,7 @@ def verify_log(home: Home, period_key: str) -> list[str]:
 
 
 def _append(home: Home, period_key: str, entry: dict[str, Any]) -> dict[str, Any]:
-    path = _path(home, period_key)
+    path = review_log_path(home, period_key)
     path.parent.mkdir(parents=True, exist_ok=True)
     log = read_log(home, period_key)
     problems = verify_log(home, period_key)
