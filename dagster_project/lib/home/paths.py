@@ -18,6 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 SOURCES_DIR = REPO_ROOT / "sources"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# The rules applied when a submitted file is read, beside the gate's catalogue.
+INTAKE_RULES = EXPECTATIONS_DIR / "intake.yml"
 REPORTS_DIR = REPO_ROOT / "reports"
 
 

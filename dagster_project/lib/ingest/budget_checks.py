@@ -52,12 +52,7 @@ def _negative_amounts(submission: ParsedSubmission, row: dict[str, Any],
         if amount is None or amount >= 0:
             continue
         text = fmt_number(Decimal(str(amount)), 2)
-        problems.append(submission.row_problem(
-            row, name, text, "amount_negative",
-            f"Số tiền âm ({text} tỷ đồng) không được chấp nhận: khoản giảm trừ, thu hồi phải "
-            "được trừ vào số liệu của đơn vị, không gửi thành dòng số âm.",
-            f"A negative amount ({text} VND bn) is not accepted: a reduction or recovery must "
-            "be netted in the unit's figure, not sent as a negative row."))
+        problems.append(submission.row_problem(row, name, text, "amount_negative", amount=text))
     return problems
 
 
@@ -67,12 +62,8 @@ def _unknown_commune(submission: ParsedSubmission, row: dict[str, Any],
     if code is None or str(code).zfill(COMMUNE_CODE_DIGITS) in known:
         return []
     padded = str(code).zfill(COMMUNE_CODE_DIGITS)
-    return [submission.row_problem(
-        row, "commune_code", str(code), "commune_unknown",
-        f'Mã xã "{padded}" không có trong danh mục đơn vị hành chính cấp xã hiện hành '
-        "(3.321 xã, phường, đặc khu từ 1/7/2025). Kiểm tra lại mã theo danh mục chính thức.",
-        f'Commune code "{padded}" is not in the reference of communes in force (3,321 since '
-        "1/7/2025). Check the code against the official list.")]
+    return [submission.row_problem(row, "commune_code", str(code), "commune_unknown",
+                                   code=padded)]
 
 
 def complete_budget_submission(submission: ParsedSubmission,

@@ -20,8 +20,7 @@ DEFAULT_TARGET_YEAR = 2030  # Resolution 57's horizon; the register's "Năm mụ
 
 def _row_problem(submission: ParsedSubmission, row: dict[str, Any], column: str,
                  error: ValueParseError, severity: str = "error") -> Problem:
-    return submission.row_problem(row, column, row.get(column), error.rule, error.message_vi,
-                                  error.message_en, severity)
+    return submission.row_rejection(row, column, row.get(column), error, severity)
 
 
 def _complete_register(submission: ParsedSubmission) -> None:

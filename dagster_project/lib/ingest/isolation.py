@@ -27,6 +27,7 @@ from typing import Any
 
 from dagster_project.lib.ingest.regular_files import file_sha256
 from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
+from dagster_project.lib.text.intake_rules import intake_rules, part
 from dagster_project.lib.text.terminal import printable
 
 DEFAULT_MEMORY_LIMIT_BYTES = 4 * 1024**3  # a demo report needs ~150 MB of address space
@@ -59,13 +60,18 @@ def redirect_stderr(target: str) -> None:
 
 
 def _init_worker(memory_bytes: int, stderr_folder: str) -> None:
-    """Quiet the worker's stderr, load the reference data once, then cap its memory."""
+    """Quiet the worker's stderr, load the reference data once, then cap its memory.
+
+    The intake rules are read here too, so that rejecting a file for the memory it needs
+    does not itself read a file under the cap.
+    """
     redirect_stderr(os.path.join(stderr_folder, f"worker-{os.getpid()}.log"))
     from dagster_project.lib.ingest.contracts import load_contracts
     from dagster_project.lib.reference.agencies import AgencyDirectory
 
     _WORKER["contracts"] = load_contracts()
     _WORKER["directory"] = AgencyDirectory.from_seeds()
+    intake_rules()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -84,9 +90,7 @@ def _parse_in_worker(path: str, cpu_seconds: int) -> ParsedSubmission:
     try:
         return read_submission(Path(path), _WORKER["contracts"], _WORKER["directory"])
     except MemoryError:
-        return _rejected(Path(path), "file_too_complex",
-                         "Tệp cần quá nhiều bộ nhớ để đọc; kiểm tra lại tệp.",
-                         "Reading the file needs too much memory; check the file.")
+        return _rejected(Path(path), "file_too_complex")
 
 
 def _ping() -> bool:
@@ -123,27 +127,20 @@ def _last_line(stderr_folder: Path) -> str:
     return printable(next((line for line in reversed(lines) if line), ""))[:_LAST_WORDS_CHARS]
 
 
-def _rejected(path: Path, rule: str, message_vi: str, message_en: str) -> ParsedSubmission:
+def _rejected(path: Path, rule: str, /, **fields: object) -> ParsedSubmission:
+    """A file rejected whole by the rule ``rule``; ``fields`` fill its message."""
     try:
         sha256 = file_sha256(path)
     except OSError:  # gone or no longer a regular file: then nothing of it is archived
         sha256 = ""
     submission = ParsedSubmission(path=path, sha256=sha256)
-    submission.problems.append(Problem(path.name, None, None, None, None, rule, message_vi,
-                                       message_en))
+    submission.problems.append(Problem.of(rule, path.name, **fields))
     return submission
 
 
 def _crashed(path: Path, reason: str = "") -> ParsedSubmission:
-    said_vi = f" Trình đọc báo: {reason}" if reason else ""
-    said_en = f" The reader said: {reason}" if reason else ""
-    return _rejected(
-        path, "file_reader_crashed",
-        "Không đọc được tệp: trình đọc bị dừng (tệp hỏng, quá phức tạp hoặc vượt giới hạn "
-        f"thời gian/bộ nhớ). Hãy mở và lưu lại tệp bằng Excel rồi gửi lại.{said_vi}",
-        "The file could not be read: the reader was stopped (damaged, too complex, or over "
-        f"the time/memory limit). Open and save it again in Excel, then resend.{said_en}",
-    )
+    said = part("file_reader_crashed", "said", reason=reason) if reason else ""
+    return _rejected(path, "file_reader_crashed", said=said)
 
 
 # The line of a dying reader's stderr that says why: a Rust panic or allocation failure, or

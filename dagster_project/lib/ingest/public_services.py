@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
+from dagster_project.lib.text.intake_rules import part
 from dagster_project.lib.text.vnformat import fmt_int
 
 __all__ = ["COUNT_COLUMNS", "RATES", "Rate", "complete_public_service_submission"]
@@ -51,10 +52,9 @@ def _negative(submission: ParsedSubmission, row: dict[str, Any]) -> list[Problem
     for column in COUNT_COLUMNS:
         count = row.get(column)
         if count is not None and count < 0:
-            problems.append(submission.row_problem(
-                row, column, fmt_int(int(count)), "count_negative",
-                f"Số hồ sơ âm ({fmt_int(int(count))}) không hợp lệ.",
-                f"A negative dossier count ({int(count)}) is not valid."))
+            shown = fmt_int(int(count))
+            problems.append(submission.row_problem(row, column, shown, "count_negative",
+                                                   count=(shown, str(int(count)))))
     return problems
 
 
@@ -63,21 +63,18 @@ def _pair(submission: ParsedSubmission, row: dict[str, Any], rate: Rate) -> list
     if numerator is None and base is None:
         return []
     if numerator is None or base is None:
-        missing = rate.numerator if numerator is None else rate.base
+        column = rate.numerator if numerator is None else rate.base
+        given, missing = ("base", "numerator") if numerator is None else ("numerator", "base")
         return [submission.row_problem(
-            row, missing, None, "rate_half_missing",
-            f"{rate.label_vi}: có {'mẫu số' if numerator is None else 'tử số'} nhưng thiếu "
-            f"{'tử số' if numerator is None else 'mẫu số'}; điền cả hai hoặc để trống cả hai.",
-            f"{rate.label_en}: the {'base' if numerator is None else 'numerator'} is given but "
-            f"not the {'numerator' if numerator is None else 'base'}; fill both or neither.")]
+            row, column, None, "rate_half_missing", rate=(rate.label_vi, rate.label_en),
+            given=part("rate_half_missing", given), missing=part("rate_half_missing", missing))]
     if numerator <= base:
         return []
+    shown = fmt_int(int(numerator))
     return [submission.row_problem(
-        row, rate.numerator, fmt_int(int(numerator)), "numerator_exceeds_base",
-        f"{rate.label_vi}: tử số {fmt_int(int(numerator))} lớn hơn mẫu số "
-        f"{fmt_int(int(base))} (tỷ lệ trên 100%).",
-        f"{rate.label_en}: numerator {int(numerator):,} exceeds its base {int(base):,} "
-        "(a rate above 100%).")]
+        row, rate.numerator, shown, "numerator_exceeds_base",
+        rate=(rate.label_vi, rate.label_en), numerator=(shown, f"{int(numerator):,}"),
+        base=(fmt_int(int(base)), f"{int(base):,}"))]
 
 
 def complete_public_service_submission(submission: ParsedSubmission) -> ParsedSubmission:

@@ -2,7 +2,8 @@
 
 This is the single code path behind both ``nq57 check`` (validate without loading) and the
 Dagster ingest assets (load what is valid, quarantine the rest). Every problem names the
-file, sheet, row, column, raw value and rule, in Vietnamese and English.
+file, sheet, row, column, raw value and rule, in Vietnamese and English; the rules and their
+messages are data, in ``expectations/intake.yml``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dagster_project.lib.ingest.workbook import (
 )
 from dagster_project.lib.reference.agencies import AgencyDirectory
 from dagster_project.lib.text.deadlines import parse_deadline
+from dagster_project.lib.text.intake_rules import Bilingual, intake_rule, messages, part
 from dagster_project.lib.text.values import (
     ValueParseError,
     parse_date,
@@ -81,6 +83,39 @@ class Problem:
         """Plain dict for JSON output and the quarantine table."""
         return asdict(self)
 
+    @classmethod
+    def of(cls, rule: str, file: str, sheet: str | None = None, row: int | None = None,
+           column: str | None = None, value: str | None = None, /, *,
+           severity: str | None = None, variant: str | None = None,
+           **fields: object) -> Problem:
+        """A problem of an intake rule, worded (and by default graded) by ``intake.yml``.
+
+        The location is positional so that a message's fields may share its names (a
+        message can name a ``sheet`` other than the one the problem is located in).
+
+        Args:
+            rule: The rule id.
+            file: The file's name.
+            sheet: The sheet the problem is in, if any.
+            row: Its Excel row (1-based), if any.
+            column: The column's header as the file wrote it, if any.
+            value: The raw value, as the cell shows it.
+            severity: Overrides the rule's severity where the context decides it.
+            variant: One of the rule's variants; None for its main message.
+            **fields: The values of the message's fields.
+        """
+        message_vi, message_en = messages(rule, variant=variant, **fields)
+        return cls(file, sheet, row, column, value, rule, message_vi, message_en,
+                   severity or intake_rule(rule).severity)
+
+    @classmethod
+    def rejecting(cls, error: ValueParseError | UnreadableFileError, file: str,
+                  sheet: str | None = None, row: int | None = None, column: str | None = None,
+                  value: str | None = None, severity: str | None = None) -> Problem:
+        """A problem for what a reader rejected, with the messages its error carries."""
+        return cls(file, sheet, row, column, value, error.rule, error.message_vi,
+                   error.message_en, severity or intake_rule(error.rule).severity)
+
 
 @dataclass
 class ParsedSubmission:
@@ -116,18 +151,29 @@ class ParsedSubmission:
         """A file is accepted when it matched a source and nothing in it is an error."""
         return self.source is not None and not self.errors
 
-    def row_problem(self, row: dict[str, Any], column: str, value: Any, rule: str,
-                    message_vi: str, message_en: str, severity: str = "error") -> Problem:
+    def _row_location(self, row: dict[str, Any], column: str,
+                      value: Any) -> tuple[str | None, int | None, str, str | None]:
+        """Where a parsed row's cell is: sheet, Excel row, header as written, raw value."""
+        sheet = row.get("sheet_name")
+        label = self.column_labels.get(sheet or "", {}).get(column, column)
+        return sheet, row.get("row_number"), label, None if value is None else str(value)
+
+    def row_problem(self, row: dict[str, Any], column: str, value: Any, rule: str, /, *,
+                    severity: str | None = None, variant: str | None = None,
+                    **fields: object) -> Problem:
         """A problem with a parsed row, found by a family's completion step.
 
         It is located like the contract's own problems: the row's sheet and Excel row, and
-        the column's header as the file wrote it.
+        the column's header as the file wrote it. ``fields`` fill the rule's message.
         """
-        sheet = row.get("sheet_name")
-        label = self.column_labels.get(sheet or "", {}).get(column, column)
-        return Problem(self.path.name, sheet, row.get("row_number"), label,
-                       None if value is None else str(value), rule, message_vi, message_en,
-                       severity)
+        return Problem.of(rule, self.path.name, *self._row_location(row, column, value),
+                          severity=severity, variant=variant, **fields)
+
+    def row_rejection(self, row: dict[str, Any], column: str, value: Any,
+                      error: ValueParseError, severity: str | None = None) -> Problem:
+        """A problem with a parsed row whose text a parser rejected, located likewise."""
+        return Problem.rejecting(error, self.path.name, *self._row_location(row, column, value),
+                                 severity=severity)
 
     def quarantine_rows(self, check: Callable[[dict[str, Any]], list[Problem]]) -> None:
         """Remove every row for which ``check`` finds problems, recording those problems.
@@ -187,6 +233,17 @@ def _original_text(value: Any) -> str | None:
     return value if isinstance(value, str) and normalize_text(value) != value else None
 
 
+def _shown(value: Any) -> str | None:
+    """A problem's raw value as the agency sees the cell; None for an empty one."""
+    return None if value is None else _text(value) or None
+
+
+def _suggested(suggestions: Sequence[str]) -> Bilingual:
+    """The "did you mean" part of ``agency_unknown``; nothing when no name is close."""
+    names = ", ".join(suggestions)
+    return part("agency_unknown", "hint", names=names) if names else ("", "")
+
+
 class _SheetParser:
     """Parses the data rows of one sheet under one contract."""
 
@@ -203,21 +260,24 @@ class _SheetParser:
         self.directory = directory
         self.metadata: dict[str, Any] = {}
 
-    def problem(self, row: int | None, column: str | None, value: Any, rule: str,
-                message_vi: str, message_en: str, severity: str = "error") -> None:
-        self.submission.problems.append(Problem(
-            self.submission.path.name, self.sheet.name, row, column,
-            None if value is None else _text(value) or None, rule, message_vi, message_en,
-            severity,
-        ))
+    def problem(self, row: int | None, column: str | None, value: Any, rule: str, /, *,
+                severity: str | None = None, variant: str | None = None,
+                **fields: object) -> None:
+        """Record a problem of an intake rule in this sheet; ``fields`` fill its message."""
+        self.submission.problems.append(Problem.of(
+            rule, self.submission.path.name, self.sheet.name, row, column, _shown(value),
+            severity=severity, variant=variant, **fields))
+
+    def rejection(self, row: int | None, column: str | None, value: Any,
+                  error: ValueParseError, severity: str | None = None) -> None:
+        """Record a value a parser rejected, with the parser's messages."""
+        self.submission.problems.append(Problem.rejecting(
+            error, self.submission.path.name, self.sheet.name, row, column, _shown(value),
+            severity))
 
     def formula_problem(self, excel_row: int, column: str | None, formula: str) -> None:
         """A formula whose result was never saved reads as empty: the value would vanish."""
-        self.problem(excel_row, column, f"={formula}", "formula_without_value",
-                     "Ô có công thức nhưng chưa có giá trị tính sẵn (tệp chưa được mở và lưu bằng "
-                     "Excel); hãy mở tệp trong Excel, lưu lại rồi gửi.",
-                     "The cell holds a formula with no saved result (the file was never opened "
-                     "and saved in Excel); open it in Excel, save it and resend.")
+        self.problem(excel_row, column, f"={formula}", "formula_without_value")
 
     def check_title_formulas(self) -> None:
         """Title-block values (reporting body, month) can vanish the same way."""
@@ -242,17 +302,13 @@ class _SheetParser:
             if raw is None:
                 if spec.required:
                     ok = False
-                    self.problem(None, spec.name, None, "metadata_missing",
-                                 f"Không tìm thấy thông tin bắt buộc '{spec.name}' ở phần đầu "
-                                 "trang (trên dòng tiêu đề bảng).",
-                                 f"Required title-block field '{spec.name}' not found above "
-                                 "the header row.")
+                    self.problem(None, spec.name, None, "metadata_missing", field=spec.name)
                 continue
             try:
                 self.metadata[spec.name] = self.parse_metadata(spec, raw.strip())
             except ValueParseError as error:
                 ok = False
-                self.problem(None, spec.name, raw, error.rule, error.message_vi, error.message_en)
+                self.rejection(None, spec.name, raw, error)
         return ok
 
     def parse_metadata(self, spec: MetadataSpec, raw: str) -> Any:
@@ -270,12 +326,8 @@ class _SheetParser:
         """One agency named in a cell, as of the report's date; unknown names suggest others."""
         ref = self.directory.match(name, self.metadata.get("as_of_date"))
         if ref.agency_id is None:
-            hint = ", ".join(ref.suggestions)
-            raise ValueParseError(
-                "agency_unknown",
-                f"Không nhận ra cơ quan '{name}'." + (f" Có phải: {hint}?" if hint else ""),
-                f"Unknown agency '{name}'." + (f" Did you mean: {hint}?" if hint else ""),
-            )
+            raise ValueParseError.of("agency_unknown", name=name,
+                                     hint=_suggested(ref.suggestions), role="")
         return ref.agency_id
 
     # --- data rows ---------------------------------------------------------------------
@@ -341,13 +393,10 @@ class _SheetParser:
             if is_blank(value):
                 if spec.type == "deadline" and spec.unparseable == "warn":
                     self.problem(excel_row, label, None, "deadline_missing",
-                                 "Chưa có thời hạn hoàn thành: giữ nhiệm vụ, cần bổ sung thời hạn.",
-                                 "No deadline given: the task is kept; a deadline is needed.",
-                                 "warning")
+                                 variant="task_kept")
                 if spec.required:
                     self.problem(excel_row, label, None, "required_value_missing",
-                                 f"Cột '{label}' bắt buộc nhưng để trống.",
-                                 f"Column '{label}' is required but empty.")
+                                 column=label)
                 self.set_empty(record, spec)
                 continue
             if spec.date_cells == "month" and isinstance(value, date):
@@ -358,8 +407,7 @@ class _SheetParser:
             try:
                 self.set_value(record, spec, value, agency_cells)
             except ValueParseError as error:
-                self.problem(excel_row, label, value, error.rule, error.message_vi,
-                             error.message_en)
+                self.rejection(excel_row, label, value, error)
         group_column = self.contract.group_column
         if group_column and record.get(group_column) is None:
             record[group_column] = group  # the heading the row stands under
@@ -390,21 +438,14 @@ class _SheetParser:
         elif spec.type == "code":
             code = _text(value).upper()
             if spec.pattern and not re.fullmatch(spec.pattern, code):
-                example_vi = f" (ví dụ đúng: {spec.example})" if spec.example else ""
-                example_en = f" (e.g. {spec.example})" if spec.example else ""
+                example = (part("code_format", "example", example=spec.example)
+                           if spec.example else "")
                 # A code typed as a number loses what Excel drops ("11.10" becomes 11.1):
                 # guessing would silently name another code, so the agency is told why.
-                typed_vi = (" Ô được nhập dạng số nên có thể đã mất chữ số 0 ở cuối; hãy "
-                            "nhập mã dạng văn bản." if isinstance(value, float) else "")
-                typed_en = (" The cell holds a number, which may have lost trailing zeros; "
-                            "type the code as text." if isinstance(value, float) else "")
-                raise ValueParseError(
-                    "code_format",
-                    f"Giá trị '{code}' của cột '{spec.label_vi}' không đúng định dạng"
-                    f"{example_vi}.{typed_vi}",
-                    f"Value '{code}' in column '{spec.label_vi}' does not have the expected "
-                    f"form{example_en}.{typed_en}",
-                )
+                typed = (part("code_format", "typed_as_number") if isinstance(value, float)
+                         else "")
+                raise ValueParseError.of("code_format", code=code, column=spec.label_vi,
+                                         example=example, typed=typed)
             record[spec.name] = code
         elif spec.type == "status":
             text = _text(value)
@@ -429,11 +470,8 @@ class _SheetParser:
         code = self.contract.status_code(text)
         if code is None:
             allowed = "; ".join(words[0] for words in self.contract.statuses.values())
-            raise ValueParseError(
-                "status_unknown",
-                f"{spec.label_vi} '{text}' không hợp lệ; dùng một trong: {allowed}.",
-                f"Unknown {spec.label_en} '{text}'; use one of: {allowed}.",
-            )
+            raise ValueParseError.of("status_unknown", column=(spec.label_vi, spec.label_en),
+                                     text=text, allowed=allowed)
         return code
 
     def parse_scalar(self, spec: ColumnSpec, value: Any) -> Any:
@@ -445,18 +483,13 @@ class _SheetParser:
         if spec.type == "integer":
             number = parse_number(value)
             if not number.is_integer():
-                raise ValueParseError(
-                    "integer_expected",
-                    f"Cột '{spec.label_vi}' cần số nguyên, nhận được '{_text(value)}'.",
-                    f"Column '{spec.label_vi}' needs a whole number, got '{_text(value)}'.")
+                raise ValueParseError.of("integer_expected", column=spec.label_vi,
+                                         text=_text(value))
             return int(number)
         if spec.type == "boolean":
             answer = BOOLEAN_WORDS.get(match_key(_text(value)))
             if answer is None:
-                raise ValueParseError(
-                    "boolean_unparseable",
-                    f"'{_text(value)}' không phải Có/Không.",
-                    f"'{_text(value)}' is not yes/no (Có/Không).")
+                raise ValueParseError.of("boolean_unparseable", text=_text(value))
             return answer
         return self.match_agency(_text(value))
 
@@ -471,11 +504,8 @@ class _SheetParser:
         first = self.submission.key_rows.setdefault(key, (self.sheet.name, excel_row))
         if first == (self.sheet.name, excel_row):
             return True
-        self.problem(excel_row, label, key, "duplicate_key",
-                     f"Mã '{key}' đã có ở trang '{first[0]}' dòng {first[1]}; mỗi mã chỉ được "
-                     "báo cáo một lần trong một tệp.",
-                     f"Code '{key}' already appears on sheet '{first[0]}' row {first[1]}; each "
-                     "code may appear once per file.")
+        self.problem(excel_row, label, key, "duplicate_key", key=key, first_sheet=first[0],
+                     first_row=first[1])
         return False
 
     def resolve_deadlines(self, record: dict[str, Any], excel_row: int,
@@ -494,18 +524,14 @@ class _SheetParser:
             except ValueParseError as error:
                 keep = spec.unparseable == "warn"
                 ok &= keep
-                self.problem(excel_row, labels.get(spec.name), text, error.rule,
-                             error.message_vi, error.message_en, "warning" if keep else "error")
+                self.rejection(excel_row, labels.get(spec.name), text, error,
+                               "warning" if keep else "error")
                 continue
             record.update({spec.text_column: deadline.original, "due_date": deadline.due_date,
                            "recurrence": deadline.recurrence})
             if deadline.recurrence == "roadmap":
                 self.problem(excel_row, labels.get(spec.name), deadline.original,
-                             "deadline_without_date",
-                             "Thời hạn theo lộ trình, không có ngày cụ thể: giữ nguyên văn bản, "
-                             "cần xác định mốc thời gian.",
-                             "Deadline follows a roadmap with no date: kept as written; a "
-                             "milestone date is needed.", "warning")
+                             "deadline_without_date")
         return ok
 
     def resolve_agencies(self, key: str, cells: list[tuple[ColumnSpec, str]], on_date: Any,
@@ -526,15 +552,11 @@ class _SheetParser:
                     continue
                 is_lead = spec.role == "lead"
                 ok &= not is_lead
-                hint = ", ".join(ref.suggestions)
                 self.problem(
                     excel_row, labels.get(spec.name), ref.text, "agency_unknown",
-                    f"Không nhận ra cơ quan '{ref.text}'." + (f" Có phải: {hint}?" if hint else "")
-                    + ("" if is_lead else " (cơ quan phối hợp: dòng vẫn được nhận)"),
-                    f"Unknown agency '{ref.text}'." + (f" Did you mean: {hint}?" if hint else "")
-                    + ("" if is_lead else " (coordinating body: the row is still accepted)"),
-                    "error" if is_lead else "warning",
-                )
+                    severity="error" if is_lead else "warning", name=ref.text,
+                    hint=_suggested(ref.suggestions),
+                    role="" if is_lead else part("agency_unknown", "coordinating"))
         return ok, children
 
     def apply_row_rules(self, record: dict[str, Any], excel_row: int,
@@ -550,11 +572,11 @@ class _SheetParser:
             if applies and is_blank(record.get(rule["require"])):
                 ok = False
                 label = labels.get(rule["require"], rule["require"])
-                self.problem(excel_row, label, None, rule["id"],
-                             rule.get("message_vi", "Dòng này phải có '{label}'.").format(
-                                 label=label),
-                             rule.get("message_en", "This row must have '{label}'.").format(
-                                 label=label))
+                message_vi = rule.get("message_vi", "Dòng này phải có '{label}'.")
+                message_en = rule.get("message_en", "This row must have '{label}'.")
+                self.submission.problems.append(Problem(
+                    self.submission.path.name, self.sheet.name, excel_row, label, None,
+                    rule["id"], message_vi.format(label=label), message_en.format(label=label)))
         return ok
 
     def finish_row(self, record: dict[str, Any], excel_row: int,
@@ -620,10 +642,11 @@ class _Located:
         return len(found & set(required)) * 2 < len(required)
 
 
-def _file_problem(submission: ParsedSubmission, sheet: str | None, rule: str, message_vi: str,
-                  message_en: str, severity: str = "error") -> None:
-    submission.problems.append(Problem(submission.path.name, sheet, None, None, None, rule,
-                                       message_vi, message_en, severity))
+def _file_problem(submission: ParsedSubmission, sheet: str | None, rule: str, /, *,
+                  variant: str | None = None, **fields: object) -> None:
+    """Record a problem of the file, or of one of its sheets as a whole."""
+    submission.problems.append(Problem.of(rule, submission.path.name, sheet, variant=variant,
+                                          **fields))
 
 
 def _locate(submission: ParsedSubmission, sheets: list[Sheet],
@@ -632,10 +655,7 @@ def _locate(submission: ParsedSubmission, sheets: list[Sheet],
     located = []
     for sheet in sheets:
         if sheet.hidden:
-            _file_problem(
-                submission, sheet.name, "sheet_hidden",
-                "Trang tính bị ẩn nên không được đọc; nếu có số liệu, hãy bỏ ẩn và gửi lại.",
-                "Hidden sheet not read; if it holds data, unhide it and resend.", "warning")
+            _file_problem(submission, sheet.name, "sheet_hidden")
             continue
         decoded = _decode_legacy(sheet)
         found = find_header(decoded.sheet.rows, contracts.values())
@@ -650,38 +670,23 @@ def _report_legacy_encoding(submission: ParsedSubmission, decoded: _DecodedSheet
         return
     name, cells = LEGACY_ENCODING_NAMES[decoded.encoding], len(decoded.originals)
     submission.legacy_encodings[decoded.sheet.name] = decoded.encoding
-    _file_problem(
-        submission, decoded.sheet.name, "legacy_encoding_converted",
-        f"Văn bản được gõ bằng bảng mã cũ {name} ({cells} ô) và đã được chuyển sang Unicode; "
-        "giá trị gốc được lưu kèm. Lần sau hãy dùng phông Unicode (ví dụ Times New Roman).",
-        f"Text typed in the legacy {name} encoding ({cells} cells) was converted to Unicode; "
-        "the original values are kept. Please use a Unicode font (e.g. Times New Roman) next "
-        "time.", "warning")
+    _file_problem(submission, decoded.sheet.name, "legacy_encoding_converted", encoding=name,
+                  cells=cells)
 
 
 def _report_header(parser: _SheetParser, header: Header) -> None:
     """Missing required columns reject the sheet; unknown extra columns are flagged."""
     for spec in header.missing:
         parser.problem(header.excel_row, spec.label_vi, None, "required_column_missing",
-                       f"Thiếu cột bắt buộc '{spec.label_vi}' (tên cột chấp nhận: "
-                       f"{', '.join(spec.aliases)}).",
-                       f"Required column '{spec.label_vi}' is missing (accepted headers: "
-                       f"{', '.join(spec.aliases)}).")
+                       column=spec.label_vi, aliases=", ".join(spec.aliases))
     for label in header.unknown.values():
-        parser.problem(header.excel_row, label, None, "column_unknown",
-                       f"Cột '{label}' không có trong mẫu báo cáo; bỏ qua.",
-                       f"Column '{label}' is not in the template; ignored.", "warning")
+        parser.problem(header.excel_row, label, None, "column_unknown", column=label)
 
 
 def not_regular_problem(path: Path, kind: str) -> Problem:
     """The rejection of a path that is not a regular file (link, folder, pipe, device…)."""
-    kind_vi, kind_en = KIND_LABELS.get(kind, KIND_LABELS["other"])
-    return Problem(
-        path.name, None, None, None, None, "not_a_regular_file",
-        f"'{path}' không phải tệp thông thường mà là {kind_vi}: không được mở, không được lưu "
-        "trữ hay nạp. Hãy gửi chính tệp bảng tính, không gửi liên kết hay tệp đặc biệt.",
-        f"'{path}' is not a regular file but a {kind_en}: it was not opened, archived or "
-        "loaded. Send the spreadsheet file itself, not a link or special file.")
+    return Problem.of("not_a_regular_file", path.name, path=path,
+                      kind=KIND_LABELS.get(kind, KIND_LABELS["other"]))
 
 
 def not_regular_submission(path: Path, kind: str) -> ParsedSubmission:
@@ -691,34 +696,23 @@ def not_regular_submission(path: Path, kind: str) -> ParsedSubmission:
 
 def unopened_submission(path: Path, error: OSError) -> ParsedSubmission:
     """A rejected submission for a file that cannot be opened (missing, no permission…)."""
-    reason = error.strerror or type(error).__name__
-    missing = isinstance(error, FileNotFoundError)
-    rule = "file_not_found" if missing else "file_unreadable"
-    message_vi = (f"Không tìm thấy tệp '{path}'." if missing
-                  else f"Không mở được tệp '{path}' ({reason}).")
-    message_en = (f"File '{path}' not found." if missing
-                  else f"File '{path}' cannot be opened ({reason}).")
-    return ParsedSubmission(path=path, sha256="", problems=[
-        Problem(path.name, None, None, None, None, rule, message_vi, message_en)])
+    if isinstance(error, FileNotFoundError):
+        problem = Problem.of("file_not_found", path.name, path=path)
+    else:
+        problem = Problem.of("file_unreadable", path.name, path=path,
+                             reason=error.strerror or type(error).__name__)
+    return ParsedSubmission(path=path, sha256="", problems=[problem])
 
 
 def _report_duplicate_sheets(submission: ParsedSubmission, scan: WorkbookScan) -> None:
     """Two sheets with one name or one worksheet part: every row would be read twice."""
     for duplicate in scan.duplicate_sheets:
         name, first = duplicate.name, duplicate.first
-        if duplicate.part is None:
-            where_vi = f"trùng tên với trang '{first}' (Excel không phân biệt hoa thường)"
-            where_en = f"has the same name as sheet '{first}' (Excel ignores case)"
-        else:
-            where_vi = f"trỏ tới cùng phần dữ liệu {duplicate.part} với trang '{first}'"
-            where_en = f"points at the same worksheet part {duplicate.part} as sheet '{first}'"
-        submission.problems.append(Problem(
-            submission.path.name, name, None, None, name, "duplicate_sheet",
-            f"Trang tính '{name}' {where_vi}: tệp đã bị sửa ngoài Excel và mọi dòng sẽ bị đọc "
-            "hai lần. Hãy mở tệp bằng Excel, xóa hoặc đổi tên trang trùng, lưu lại rồi gửi lại.",
-            f"Sheet '{name}' {where_en}: the file was altered outside Excel and every row "
-            "would be read twice. Open it in Excel, delete or rename the duplicate sheet, save "
-            "it and resend."))
+        where = (part("duplicate_sheet", "same_name", first=first) if duplicate.part is None
+                 else part("duplicate_sheet", "same_part", part=duplicate.part, first=first))
+        submission.problems.append(Problem.of(
+            "duplicate_sheet", submission.path.name, name, None, None, name, name=name,
+            where=where))
 
 
 # Long formulas are cut in messages: the cell reference says where the whole one is.
@@ -743,29 +737,16 @@ def _report_external(submission: ParsedSubmission, scan: WorkbookScan,
     (another file, a program started through DDE, a web address); the file still loads.
     """
     for link in scan.external_links:
-        kind_vi, kind_en = LINK_KIND_LABELS[link.kind]
         target = link.target[:_FORMULA_SHOWN]
-        submission.problems.append(Problem(
-            submission.path.name, None, None, None, target or None, "external_link",
-            f"Tệp có {kind_vi} ({link.part}{': ' + target if target else ''}); liên kết không "
-            "được mở hay cập nhật, chỉ giá trị lưu sẵn trong tệp được dùng và giá trị đó không "
-            "được coi là đáng tin cậy. Hãy bỏ liên kết (Data > Edit Links > Break Link).",
-            f"The workbook has a {kind_en} ({link.part}{': ' + target if target else ''}); "
-            "the link was neither opened nor updated, only the value saved in the file was "
-            "used and it is not trusted. Remove the link (Data > Edit Links > Break Link).",
-            "warning"))
+        submission.problems.append(Problem.of(
+            "external_link", submission.path.name, None, None, None, target or None,
+            kind=LINK_KIND_LABELS[link.kind], part=link.part,
+            target=part("external_link", "target", target=target) if target else ""))
     for cell in scan.external_formulas:
-        kind_vi, kind_en = LINK_KIND_LABELS[cell.kind]
-        submission.problems.append(Problem(
-            submission.path.name, cell.sheet, cell.row + 1, _external_column(cell, headers),
-            f"={cell.formula[:_FORMULA_SHOWN]}", "external_formula",
-            f"Ô {cell.cell} của trang '{cell.sheet}' có công thức dùng {kind_vi}; chỉ giá trị "
-            "lưu sẵn trong tệp được dùng, giá trị đó không được cập nhật và không được coi là "
-            "đáng tin cậy. Hãy thay công thức bằng giá trị (Paste Special > Values) rồi gửi lại.",
-            f"Cell {cell.cell} of sheet '{cell.sheet}' has a formula using a {kind_en}; only "
-            "the value saved in the file was used, it was not updated and is not trusted. "
-            "Replace the formula with its value (Paste Special > Values) and resend.",
-            "warning"))
+        submission.problems.append(Problem.of(
+            "external_formula", submission.path.name, cell.sheet, cell.row + 1,
+            _external_column(cell, headers), f"={cell.formula[:_FORMULA_SHOWN]}",
+            cell=cell.cell, sheet=cell.sheet, kind=LINK_KIND_LABELS[cell.kind]))
 
 
 def _read_file(submission: ParsedSubmission) -> tuple[list[Sheet], WorkbookScan] | None:
@@ -779,7 +760,7 @@ def _read_file(submission: ParsedSubmission) -> tuple[list[Sheet], WorkbookScan]
             return None
         return read_sheets(path), scan
     except UnreadableFileError as error:
-        _file_problem(submission, None, "file_unreadable", error.message_vi, error.message_en)
+        submission.problems.append(Problem.rejecting(error, path.name))
         return None
     except NotRegularFileError as error:
         submission.problems.append(not_regular_problem(path, error.kind))
@@ -814,19 +795,11 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
         # file holds one kind of submission), or of the same source without its key column.
         if complete_sources and not item.complete and (
                 contract.source not in complete_sources or item.is_auxiliary):
-            _file_problem(
-                submission, sheet.name, "sheet_ignored",
-                "Trang tính chỉ khớp một phần mẫu báo cáo nên không được đọc (tệp đã có trang "
-                "báo cáo đầy đủ); nếu có số liệu, hãy chép vào trang báo cáo.",
-                "Sheet matches only part of a template, so it was not read (the file already "
-                "has a complete report sheet); if it holds data, copy it into the report sheet.",
-                "warning")
+            _file_problem(submission, sheet.name, "sheet_ignored")
             continue
         _report_legacy_encoding(submission, item.decoded)
         if submission.source not in (None, contract.source):
-            _file_problem(submission, sheet.name, "mixed_sources",
-                          "Một tệp chỉ được chứa một loại báo cáo.",
-                          "A file may contain only one kind of submission.")
+            _file_problem(submission, sheet.name, "mixed_sources")
             continue
         submission.source, submission.family, submission.table = (
             contract.source, contract.family, contract.table)
@@ -843,9 +816,6 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
         parser.parse_rows()
     if submission.source is None and not submission.errors:
         names = "; ".join(f"{c.label_vi} ({c.label_en})" for c in contracts.values())
-        _file_problem(
-            submission, None, "source_unrecognised",
-            f"Không nhận ra loại báo cáo: không tìm thấy dòng tiêu đề cột của mẫu nào ({names}).",
-            f"Unrecognised submission: no sheet has the header row of a known template ({names}).")
+        _file_problem(submission, None, "source_unrecognised", templates=names)
     _report_external(submission, scan, {item.decoded.sheet.name: item.header for item in located})
     return submission

@@ -35,6 +35,7 @@ from xml.etree.ElementTree import Element, ParseError, iterparse
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from dagster_project.lib.ingest.regular_files import NotRegularFileError, open_regular
+from dagster_project.lib.text.intake_rules import messages, part
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -44,10 +45,17 @@ SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES | CSV_SUFFIXES
 class UnreadableFileError(ValueError):
     """The file cannot be read as a spreadsheet at all (wrong format, damaged, encrypted)."""
 
+    rule = "file_unreadable"
+
     def __init__(self, message_vi: str, message_en: str) -> None:
         super().__init__(message_en)
         self.message_vi = message_vi
         self.message_en = message_en
+
+    @classmethod
+    def of(cls, variant: str, /, **fields: object) -> UnreadableFileError:
+        """The rejection worded as the ``file_unreadable`` variant ``variant`` of intake.yml."""
+        return cls(*messages(cls.rule, variant=variant, **fields))
 
 
 # Monthly reports are tens of kilobytes; a file this large is a mistake or an attack, and
@@ -78,25 +86,14 @@ def _check_container(path: Path) -> None:
         magic = handle.read(8)
         is_zip = suffix in {".xlsx", ".xlsm", ".ods"} and zipfile.is_zipfile(handle)
     if size == 0:
-        raise UnreadableFileError("Tệp rỗng (0 byte).", "The file is empty (0 bytes).")
+        raise UnreadableFileError.of("empty")
     if size > max_file_bytes():
         limit = max_file_bytes() // (1024 * 1024)
-        raise UnreadableFileError(
-            f"Tệp quá lớn ({size / 1024 / 1024:.0f} MB, tối đa {limit} MB); kiểm tra lại tệp "
-            "hoặc tách thành nhiều tệp.",
-            f"The file is too large ({size / 1024 / 1024:.0f} MB, limit {limit} MB); check it "
-            "or split it.",
-        )
+        raise UnreadableFileError.of("too_large", size=f"{size / 1024 / 1024:.0f}", limit=limit)
     if suffix in {".xlsx", ".xlsm"} and magic == OLE_MAGIC:
-        raise UnreadableFileError(
-            "Tệp Excel được đặt mật khẩu (mã hóa); hãy gửi lại bản không đặt mật khẩu.",
-            "The workbook is password-protected (encrypted); send it without a password.",
-        )
+        raise UnreadableFileError.of("encrypted")
     if suffix in {".xlsx", ".xlsm", ".ods"} and not is_zip:
-        raise UnreadableFileError(
-            "Tệp .xlsx bị hỏng (không phải tệp nén hợp lệ); hãy lưu lại và gửi lại.",
-            "The .xlsx file is damaged (not a valid zip container); save it again and resend.",
-        )
+        raise UnreadableFileError.of("not_a_zip")
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -108,11 +105,8 @@ def read_sheets(path: Path) -> list[Sheet]:
         return _read_workbook(path)
     if suffix in CSV_SUFFIXES:
         return [Sheet(name=path.stem, rows=_read_csv(path))]
-    raise UnreadableFileError(
-        f"Định dạng tệp không được hỗ trợ: {path.suffix or '(không có đuôi)'}"
-        " (chấp nhận .xlsx, .xls, .csv).",
-        f"Unsupported file type: {path.suffix or '(no extension)'} (accepted: .xlsx, .xls, .csv).",
-    )
+    raise UnreadableFileError.of(
+        "unsupported_type", suffix=path.suffix or part("file_unreadable", "no_extension"))
 
 
 def _read_workbook(path: Path) -> list[Sheet]:
@@ -134,10 +128,8 @@ def _read_workbook(path: Path) -> list[Sheet]:
         # A Rust panic surfaces as pyo3's PanicException, which is not an Exception.
         if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
             raise
-        raise UnreadableFileError(
-            f"Không đọc được tệp bảng tính ({type(error).__name__}: {error}).",
-            f"The workbook cannot be read ({type(error).__name__}: {error}).",
-        ) from error
+        raise UnreadableFileError.of("reader_error",
+                                     error=f"{type(error).__name__}: {error}") from error
 
 
 def _decode(raw: bytes) -> str:
@@ -511,10 +503,8 @@ def scan_workbook(path: Path, *, limit_per_sheet: int = 1000) -> WorkbookScan:
     except NotRegularFileError:
         raise
     except (zipfile.BadZipFile, KeyError, ParseError, ValueError, OSError) as error:
-        raise UnreadableFileError(
-            f"Không đọc được cấu trúc tệp Excel ({type(error).__name__}: {error}).",
-            f"The workbook's structure cannot be read ({type(error).__name__}: {error}).",
-        ) from error
+        raise UnreadableFileError.of("damaged_structure",
+                                     error=f"{type(error).__name__}: {error}") from error
     return scan
 
 

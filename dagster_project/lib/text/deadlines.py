@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dagster_project.lib.text.intake_rules import Bilingual, part
 from dagster_project.lib.text.values import ValueParseError, find_dates
 from dagster_project.lib.text.vntext import fold_diacritics, is_blank, normalize_text
 
@@ -81,27 +82,22 @@ def _first_day_of_quarter(year: int, quarter: int) -> date:
     return date(year, 3 * quarter - 2, 1)
 
 
-def _unparseable(original: str, detail_vi: str = "", detail_en: str = "") -> ValueParseError:
-    return ValueParseError(
-        "deadline_unparseable",
-        f'Không đọc được thời hạn "{original}"{detail_vi}. Hãy ghi theo một trong các dạng: '
-        '15/7/2025, Tháng 9/2025, Quý III/2025, 2025, Hằng tháng, Thường xuyên.',
-        f'Cannot read the deadline "{original}"{detail_en}. Use one of: 15/7/2025, '
-        'Tháng 9/2025, Quý III/2025, 2025, Hằng tháng, Thường xuyên.',
-    )
+def _unparseable(original: str, detail: Bilingual = ("", "")) -> ValueParseError:
+    """``deadline_unparseable``, with one of the rule's parts saying why when there is more."""
+    return ValueParseError.of("deadline_unparseable", text=original, detail=detail)
 
 
 def _calendar_year(year: int, original: str) -> int:
     """``year`` if the calendar has it: "Quý II/0000" or a plan year of 0 names no date."""
     if not date.min.year <= year <= date.max.year:
-        raise _unparseable(original, f" (không có năm {year})", f" (no year {year})")
+        raise _unparseable(original, part("deadline_unparseable", "no_such_year", year=year))
     return year
 
 
 def _day_before(day: date, original: str) -> date:
     """The day before ``day`` for a "trước …" deadline; 1/1/0001 has none."""
     if day == date.min:
-        raise _unparseable(original, " (ngày không tồn tại)", " (no such date)")
+        raise _unparseable(original, part("deadline_unparseable", "no_such_date"))
     return day - timedelta(days=1)
 
 
@@ -130,11 +126,7 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
     if isinstance(text, date):
         return Deadline(original=text.strftime("%d/%m/%Y"), due_date=text, recurrence=None)
     if is_blank(text):
-        raise ValueParseError(
-            "deadline_missing",
-            "Thiếu thời hạn hoàn thành.",
-            "The deadline is missing.",
-        )
+        raise ValueParseError.of("deadline_missing")
     original = normalize_text(text)
     folded = fold_diacritics(original).replace("\n", " ")
 
@@ -158,7 +150,7 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
                 start = before.start()
             rest = rest[:start] + " " * (end - start) + rest[end:]
     except ValueParseError as exc:
-        raise _unparseable(original, " (ngày không tồn tại)", " (no such date)") from exc
+        raise _unparseable(original, part("deadline_unparseable", "no_such_date")) from exc
 
     for match in _HALF_YEAR.finditer(rest):
         year = _calendar_year(int(match["year"]), original)
@@ -172,12 +164,7 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
         elif plan_year is not None:
             year = plan_year
         else:
-            raise ValueParseError(
-                "quarter_without_year",
-                f'Thời hạn "{original}" ghi quý nhưng không ghi năm, và không rõ năm kế hoạch.',
-                f'Deadline "{original}" names a quarter without a year and no plan year is '
-                "known.",
-            )
+            raise ValueParseError.of("quarter_without_year", text=original)
         year = _calendar_year(year, original)
         if match["before"]:
             due_dates.append(_day_before(_first_day_of_quarter(year, quarter), original))
@@ -188,7 +175,8 @@ def parse_deadline(text: str | date, plan_year: int | None = None) -> Deadline:
     for match in [m for pattern in _MONTHS for m in list(pattern.finditer(rest))]:
         month, year = int(match["month"]), int(match["year"])
         if not 1 <= month <= 12:
-            raise _unparseable(original, f" (tháng {month} không tồn tại)", f" (no month {month})")
+            raise _unparseable(original,
+                               part("deadline_unparseable", "no_such_month", month=month))
         year = _calendar_year(year, original)
         if match["before"]:
             due_dates.append(_day_before(date(year, month, 1), original))

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dagster_project.lib.reference.periods import quarter_bounds
+from dagster_project.lib.text.intake_rules import part
 from dagster_project.lib.text.values import (
     ValueParseError,
     display_value,
@@ -142,8 +143,10 @@ class ValuePeriod:
     label: str  # "2025-08", "2025-Q3", "2025"
 
 
-def _error(rule: str, text: str, why_vi: str, why_en: str) -> ValueParseError:
-    return ValueParseError(rule, f'Chỉ tiêu "{text}": {why_vi}', f'Target "{text}": {why_en}')
+def _unparseable(original: str, reason: str, **fields: object) -> ValueParseError:
+    """``target_unparseable``, saying why with one of the rule's parts."""
+    return ValueParseError.of("target_unparseable", text=original,
+                              reason=part("target_unparseable", reason, **fields))
 
 
 def _clean(text: str) -> str:
@@ -185,7 +188,8 @@ def _number(text: str, original: str) -> float:
     try:
         return parse_number(text)
     except ValueParseError as error:
-        raise _error("target_unparseable", original, error.message_vi, error.message_en) from None
+        raise ValueParseError.of("target_unparseable", text=original,
+                                 reason=(error.message_vi, error.message_en)) from None
 
 
 def _parse_part(part: str, original: str, year: int, position: int) -> Target:
@@ -194,45 +198,29 @@ def _parse_part(part: str, original: str, year: int, position: int) -> Target:
     if top is not None:
         scope = _scope(top["rest"]) if top["rest"] else None
         if top["rest"] and scope is None:
-            raise _error("target_scope_unknown", original,
-                         f'không rõ phạm vi xếp hạng "{top["rest"]}" '
-                         f"(dùng: Đông Nam Á, thế giới, toàn cầu, châu Á).",
-                         f'unknown ranking scope "{top["rest"]}" '
-                         f"(use: Đông Nam Á, thế giới, toàn cầu, châu Á).")
+            raise ValueParseError.of("target_scope_unknown", text=original, scope=top["rest"])
         return Target("rank_top", _number(top["num"], original), None, "rank", scope, None,
                       year, original, position)
     level = _LEVEL.match(text)
     if level is None:
-        raise _error("target_unparseable", original,
-                     "không đọc được mức chỉ tiêu (ví dụ đúng: ≥ 40%, 40–50 tổ chức, top 3 "
-                     "Đông Nam Á).",
-                     "cannot read the target level (e.g. ≥ 40%, 40–50 tổ chức, top 3 Đông "
-                     "Nam Á).")
+        raise _unparseable(original, "level")
     label = (level["label"] or "").strip()
     if label and level["cmp"] is None:
-        raise _error("target_unparseable", original,
-                     f'có chữ "{label}" trước con số mà không có dấu so sánh.',
-                     f'text "{label}" precedes the number without a comparator.')
+        raise _unparseable(original, "no_comparator", label=label)
     value = _number(level["num"], original)
     high = _number(level["high"], original) if level["high"] else None
     unit, qualifier, scope = _unit(level["rest"])
     if label:
         if match_key(label) not in INDEX_LABELS:
-            raise _error("target_unparseable", original,
-                         f'không hiểu "{label}" trước dấu so sánh.',
-                         f'"{label}" before the comparator is not understood.')
+            raise _unparseable(original, "unknown_label", label=label)
         unit, qualifier = unit or "index", label
     if unit is None:
         if scope is None:
-            raise _error("target_unit_missing", original,
-                         "thiếu đơn vị (%, tổ chức, người/1 vạn dân…) hoặc phạm vi xếp hạng.",
-                         "no unit (%, tổ chức, người/1 vạn dân…) and no ranking scope.")
+            raise ValueParseError.of("target_unit_missing", text=original)
         unit = "rank"  # a bare number against a geographic scope is a position in a ranking
     if high is not None:
         if level["cmp"] is not None or high <= value:
-            raise _error("target_unparseable", original,
-                         "khoảng giá trị phải có dạng thấp–cao, không kèm dấu so sánh.",
-                         "a range must read low–high, without a comparator.")
+            raise _unparseable(original, "range")
         return Target("between", value, high, unit, scope, qualifier, year, original, position)
     comparator = _COMPARATOR_SIGNS[level["cmp"]] if level["cmp"] else "="
     return Target(comparator, value, None, unit, scope, qualifier, year, original, position)
@@ -257,7 +245,7 @@ def parse_targets(text: str, default_year: int | None) -> list[Target]:
     """
     original = _clean(text) if isinstance(text, str) else ""
     if not original:
-        raise ValueParseError("target_missing", "Thiếu chỉ tiêu.", "Target is missing.")
+        raise ValueParseError.of("target_missing")
     body = original
     year = default_year
     found = _YEAR_REMARK.search(body)
@@ -265,12 +253,9 @@ def parse_targets(text: str, default_year: int | None) -> list[Target]:
         year = int(found["year"])
         body = (body[: found.start()] + " " + body[found.end():]).strip()
     if not re.search(r"\d", body):
-        raise _error("target_qualitative", original,
-                     "chỉ tiêu định tính, không có con số để đánh giá tự động; đánh giá thủ công.",
-                     "qualitative target with no figure to assess automatically; assess by hand.")
+        raise ValueParseError.of("target_qualitative", text=original)
     if year is None:
-        raise _error("target_year_missing", original, "không rõ năm phải đạt chỉ tiêu.",
-                     "the year the target is due is not given.")
+        raise ValueParseError.of("target_year_missing", text=original)
     parts = [piece for piece in _PART_SPLIT.split(body) if piece.strip()]
     return [_parse_part(piece, original, year, index) for index, piece in enumerate(parts, 1)]
 
@@ -283,8 +268,8 @@ def parse_target(text: str, default_year: int | None) -> Target:
     """
     parts = parse_targets(text, default_year)
     if len(parts) != 1:
-        raise _error("target_several_parts", parts[0].original,
-                     f"có {len(parts)} chỉ tiêu trong một ô.", f"{len(parts)} targets in one cell.")
+        raise ValueParseError.of("target_several_parts", text=parts[0].original,
+                                 count=len(parts))
     return parts[0]
 
 
@@ -304,17 +289,13 @@ _PROSE_PERCENT = re.compile(
     re.IGNORECASE)
 
 
-def _actual_error(rule: str, text: str, why_vi: str, why_en: str) -> ValueParseError:
-    return ValueParseError(rule, f'Kết quả "{text}": {why_vi}', f'Actual "{text}": {why_en}')
-
-
 def _actual_number(text: str, original: str) -> float:
     """A figure of an actual; an unreadable one is the actual's problem, as documented."""
     try:
         return parse_number(text)
     except ValueParseError as error:
-        raise _actual_error("actual_unparseable", original, error.message_vi,
-                            error.message_en) from None
+        raise ValueParseError.of("actual_unparseable", text=original,
+                                 reason=(error.message_vi, error.message_en)) from None
 
 
 def _ratio(paren: str | None) -> tuple[float, float] | None:
@@ -333,12 +314,11 @@ def _check_ratio(value: float, unit: str | None, ratio: tuple[float, float] | No
         return
     decimals = len(digits.split(",")[1]) if "," in digits else 0
     if abs(ratio[0] / ratio[1] * 100 - value) > 0.5 * 10 ** -decimals + 1e-9:
-        raise _actual_error(
-            "actual_ratio_mismatch", text,
-            f"tỷ lệ {fmt_number(value, decimals)}% không khớp với số liệu "
-            f"{fmt_number(ratio[0])}/{fmt_number(ratio[1])}.",
-            f"rate {value:.{decimals}f}% does not match the counts "
-            f"{ratio[0]:,.0f}/{ratio[1]:,.0f}.")
+        raise ValueParseError.of(
+            "actual_ratio_mismatch", text=text,
+            rate=(fmt_number(value, decimals), f"{value:.{decimals}f}"),
+            done=(fmt_number(ratio[0]), f"{ratio[0]:,.0f}"),
+            total=(fmt_number(ratio[1]), f"{ratio[1]:,.0f}"))
 
 
 def parse_actual(text: Any) -> Actual | None:
@@ -360,7 +340,7 @@ def parse_actual(text: Any) -> Actual | None:
         ValueParseError: ``actual_missing``, ``actual_ambiguous`` (prose with several
             percentages), ``actual_ratio_mismatch`` or ``actual_unparseable``.
     """
-    missing = ValueParseError("actual_missing", "Thiếu kết quả thực hiện.", "Actual is missing.")
+    missing = ValueParseError.of("actual_missing")
     if isinstance(text, int | float) and not isinstance(text, bool):
         # Through parse_number, so that a NaN cell is missing and an infinite or oversized
         # figure is refused instead of stored as infinity (or crashing float()).
@@ -369,8 +349,8 @@ def parse_actual(text: Any) -> Actual | None:
         try:
             value = parse_number(text)
         except ValueParseError as error:
-            raise ValueParseError("actual_unparseable", error.message_vi,
-                                  error.message_en) from None
+            raise ValueParseError.of("actual_unparseable", variant="figure",
+                                     reason=(error.message_vi, error.message_en)) from None
         return Actual(value, None, None, None, False, None, str(text))
     original = _clean(text) if isinstance(text, str) else ""
     if not original:
@@ -397,15 +377,10 @@ def parse_actual(text: Any) -> Actual | None:
                       figure["approx"] is not None, scope, original)
     found = list(_PROSE_PERCENT.finditer(original))
     if len(found) > 1:
-        raise _actual_error(
-            "actual_ambiguous", original,
-            f"có {len(found)} tỷ lệ phần trăm trong đoạn văn; ghi riêng một con số.",
-            f"{len(found)} percentages in the prose; give the one figure on its own.")
+        raise ValueParseError.of("actual_ambiguous", text=original, count=len(found))
     if not found:
-        raise _actual_error(
-            "actual_unparseable", original,
-            "không tìm thấy con số (ví dụ đúng: 52,57% (144.857/275.571 hồ sơ); Chưa có số liệu).",
-            "no figure found (e.g. 52,57% (144.857/275.571 hồ sơ); Chưa có số liệu).")
+        raise ValueParseError.of("actual_unparseable", text=original,
+                                 reason=part("actual_unparseable", "no_figure"))
     match = found[0]
     value = _actual_number(match["num"], original)
     ratio = _ratio(match["paren"])
@@ -454,7 +429,4 @@ def parse_value_period(text: Any) -> ValuePeriod:
     elif (m := _PERIOD_YEAR.match(folded)) and int(m[1]) >= 1:
         year = int(m[1])
         return ValuePeriod("year", date(year, 1, 1), date(year, 12, 31), str(year))
-    raise ValueParseError(
-        "period_unparseable",
-        f'Không đọc được kỳ số liệu "{shown}" (ví dụ đúng: 8/2025, Quý III/2025, 2024).',
-        f'Cannot read the period "{shown}" (e.g. 8/2025, Quý III/2025, 2024).')
+    raise ValueParseError.of("period_unparseable", text=shown)

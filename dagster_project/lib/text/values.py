@@ -4,7 +4,8 @@ Vietnamese writes "." to group thousands and "," as the decimal mark ("1.245", "
 "103,43 nghìn tỷ"), always puts the day before the month, and mixes real Excel dates with text.
 Each parser either returns an exact value or raises :class:`ValueParseError` carrying a rule id
 and bilingual messages for the quarantine report: a wrong number in a scorecard is worse than a
-missing one, so nothing here guesses.
+missing one, so nothing here guesses. The messages are the intake rules' own, from
+``expectations/intake.yml``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from dagster_project.lib.text.intake_rules import messages, part
 from dagster_project.lib.text.vntext import fold_diacritics, is_blank, normalize_text
 
 __all__ = [
@@ -44,6 +46,18 @@ class ValueParseError(ValueError):
         self.rule = rule
         self.message_vi = message_vi
         self.message_en = message_en
+
+    @classmethod
+    def of(cls, rule: str, /, *, variant: str | None = None, **fields: object) -> ValueParseError:
+        """The error of an intake rule, its messages rendered from ``intake.yml``.
+
+        Args:
+            rule: The rule id.
+            variant: One of the rule's variants; None for its main message.
+            **fields: The values of the message's fields (see
+                :func:`~dagster_project.lib.text.intake_rules.messages`).
+        """
+        return cls(rule, *messages(rule, variant=variant, **fields))
 
     def __reduce__(self) -> tuple[type[ValueParseError], tuple[str, str, str]]:
         # Keeps the error picklable across the child processes that parse untrusted files.
@@ -109,20 +123,12 @@ def excel_serial_to_date(serial: float) -> date:
     # An int beyond float range (a pasted long digit string) has no float to check, and is out
     # of range anyway: compare ints directly instead of through math.isfinite.
     if isinstance(serial, bool) or (not isinstance(serial, int) and not math.isfinite(serial)):
-        raise ValueParseError(
-            "date_serial_out_of_range",
-            f"Giá trị {_quote(serial)} không phải số ngày Excel hợp lệ.",
-            f"Value {_quote(serial)} is not a valid Excel serial date.",
-        )
+        raise ValueParseError.of("date_serial_out_of_range", variant="not_a_number",
+                                 value=_quote(serial))
     day = math.floor(serial)
     if not 1 <= day <= _EXCEL_MAX_SERIAL or day == _EXCEL_PHANTOM_LEAP_DAY:
-        raise ValueParseError(
-            "date_serial_out_of_range",
-            f"Số ngày Excel {_quote(serial)} nằm ngoài khoảng 1..{_EXCEL_MAX_SERIAL} "
-            "hoặc là ngày 29/02/1900 không tồn tại.",
-            f"Excel serial {_quote(serial)} is outside 1..{_EXCEL_MAX_SERIAL} "
-            "or is the non-existent 1900-02-29.",
-        )
+        raise ValueParseError.of("date_serial_out_of_range", value=_quote(serial),
+                                 largest=_EXCEL_MAX_SERIAL)
     # Serials before the phantom leap day are one day "late" relative to the epoch.
     offset = day if day > _EXCEL_PHANTOM_LEAP_DAY else day + 1
     return _EXCEL_EPOCH + timedelta(days=offset)
@@ -132,11 +138,8 @@ def _make_date(year: int, month: int, day: int, raw: object) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueParseError(
-            "date_invalid",
-            f"Ngày {_quote(raw)} không tồn tại (ngày {day}, tháng {month}, năm {year}).",
-            f"Date {_quote(raw)} does not exist (day {day}, month {month}, year {year}).",
-        ) from None
+        raise ValueParseError.of("date_invalid", value=_quote(raw), day=day, month=month,
+                                 year=year) from None
 
 
 def find_dates(text: str) -> list[tuple[int, int, date]]:
@@ -199,29 +202,17 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if is_blank(value):
-        raise ValueParseError("date_missing", "Thiếu ngày.", "Date is missing.")
+        raise ValueParseError.of("date_missing")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return excel_serial_to_date(value)
     if not isinstance(value, str):
-        raise ValueParseError(
-            "date_unparseable",
-            f"Không đọc được ngày từ giá trị {_quote(value)}.",
-            f"Cannot read a date from value {_quote(value)}.",
-        )
+        raise ValueParseError.of("date_unparseable", variant="not_text", value=_quote(value))
     text = normalize_text(value)
     found = find_dates(fold_diacritics(text))
     if len(found) > 1:
-        raise ValueParseError(
-            "date_ambiguous",
-            f'Ô "{text}" chứa nhiều ngày; chỉ được ghi một ngày.',
-            f'Cell "{text}" contains several dates; exactly one is expected.',
-        )
+        raise ValueParseError.of("date_ambiguous", text=text)
     if not found:
-        raise ValueParseError(
-            "date_unparseable",
-            f'Không đọc được ngày từ "{text}" (định dạng đúng: ngày/tháng/năm, ví dụ 15/7/2025).',
-            f'Cannot read a date from "{text}" (expected day/month/year, e.g. 15/7/2025).',
-        )
+        raise ValueParseError.of("date_unparseable", text=text)
     return found[0][2]
 
 
@@ -251,7 +242,7 @@ def parse_month(value: object) -> date:
     if isinstance(value, date):
         return value.replace(day=1)
     if is_blank(value):
-        raise ValueParseError("month_missing", "Thiếu tháng báo cáo.", "Month is missing.")
+        raise ValueParseError.of("month_missing")
     text = normalize_text(value) if isinstance(value, str) else None
     if text is not None:
         folded = fold_diacritics(text)
@@ -264,24 +255,13 @@ def parse_month(value: object) -> date:
             rest = folded[:start] + " " + folded[end:]
             if _MONTH_ALLOWED_REST.match(rest):
                 if not 1 <= month <= 12:
-                    raise ValueParseError(
-                        "month_invalid",
-                        f'Tháng {month} trong "{text}" không tồn tại.',
-                        f'Month {month} in "{text}" does not exist.',
-                    )
+                    raise ValueParseError.of("month_invalid", month=month, text=text)
                 if year < 1:  # "1/0000": the calendar has no year 0
-                    raise ValueParseError(
-                        "month_invalid",
-                        f'Năm {year} trong "{text}" không tồn tại.',
-                        f'Year {year} in "{text}" does not exist.',
-                    )
+                    raise ValueParseError.of("month_invalid", variant="year", year=year,
+                                             text=text)
                 return date(year, month, 1)
     shown = text if text is not None else value
-    raise ValueParseError(
-        "month_unparseable",
-        f"Không đọc được tháng từ {_quote(shown)} (định dạng đúng: tháng/năm, ví dụ 6/2026).",
-        f"Cannot read a month from {_quote(shown)} (expected month/year, e.g. 6/2026).",
-    )
+    raise ValueParseError.of("month_unparseable", value=_quote(shown))
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,20 +291,14 @@ _VN_SPACE_GROUPS = re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$")
 _VN_PLAIN = re.compile(r"^\d+(?:,\d+)?$")
 
 
-def _number_error(value: object, why_vi: str, why_en: str) -> ValueParseError:
-    return ValueParseError(
-        "number_unparseable",
-        f"Không đọc được số từ {_quote(value)}: {why_vi}",
-        f"Cannot read a number from {_quote(value)}: {why_en}",
-    )
+def _number_error(value: object, reason: str, **fields: object) -> ValueParseError:
+    """``number_unparseable`` for ``value``, saying why with one of the rule's parts."""
+    return ValueParseError.of("number_unparseable", value=_quote(value),
+                              reason=part("number_unparseable", reason, **fields))
 
 
 def _too_large(value: object) -> ValueParseError:
-    return _number_error(
-        value,
-        "số quá lớn hoặc quá nhỏ để lưu chính xác.",
-        "the number is too large or too small to store exactly.",
-    )
+    return _number_error(value, "too_large")
 
 
 def _to_float(number: Decimal, value: object) -> float:
@@ -338,25 +312,25 @@ def _to_float(number: Decimal, value: object) -> float:
 def _parse_decimal(value: object) -> tuple[Decimal, bool]:
     """Return the value as an exact Decimal and whether it carried a "%" sign."""
     if isinstance(value, bool):
-        raise _number_error(value, "giá trị đúng/sai không phải số.", "a boolean is not a number.")
+        raise _number_error(value, "boolean")
     if is_blank(value):
-        raise ValueParseError("number_missing", "Thiếu số liệu.", "Number is missing.")
+        raise ValueParseError.of("number_missing")
     if isinstance(value, int):
         if value.bit_length() > _MAX_SHOWN_BITS:  # no float holds it; skip a slow conversion
             raise _too_large(value)
         return Decimal(value), False
     if isinstance(value, float | Decimal):
         if not math.isfinite(value):
-            raise _number_error(value, "giá trị vô hạn.", "the value is infinite.")
+            raise _number_error(value, "infinite")
         # str() keeps the shortest repr, so 84.8 stays 84.8 rather than 84.79999...
         return Decimal(str(value)), False
     if not isinstance(value, str):
-        raise _number_error(value, "kiểu dữ liệu không hỗ trợ.", "unsupported type.")
+        raise _number_error(value, "unsupported_type")
 
     text = normalize_text(value)
     m = _NUMBER_TEXT.match(fold_diacritics(text).replace("\n", " "))
     if m is None:
-        raise _number_error(text, "có ký tự không phải số.", "it contains non-numeric text.")
+        raise _number_error(text, "not_numeric")
     digits = m["num"].strip()
     if _VN_DOT_GROUPS.match(digits):
         literal = digits.replace(".", "").replace(",", ".")
@@ -365,12 +339,7 @@ def _parse_decimal(value: object) -> tuple[Decimal, bool]:
     elif _VN_PLAIN.match(digits):
         literal = digits.replace(",", ".")
     else:
-        raise _number_error(
-            text,
-            'dấu "." chỉ dùng để phân nhóm hàng nghìn (1.245) và dấu "," là dấu thập phân (84,8).',
-            'Vietnamese notation uses "." for thousands groups (1.245) and "," as the '
-            "decimal mark (84,8).",
-        )
+        raise _number_error(text, "notation")
     number = Decimal(literal)
     for word in m["words"].split():
         if word in _SCALES:
@@ -378,11 +347,7 @@ def _parse_decimal(value: object) -> tuple[Decimal, bool]:
             if number > _FLOAT_MAX:  # "1 tỷ tỷ tỷ …": stop before Decimal itself overflows
                 raise _too_large(text)
         elif word not in _CURRENCY_WORDS:
-            raise _number_error(
-                text,
-                f'không hiểu từ "{word}" (chỉ chấp nhận nghìn, triệu, tỷ, đồng).',
-                f'unknown word "{word}" (only nghìn, triệu, tỷ, đồng are accepted).',
-            )
+            raise _number_error(text, "unknown_word", word=word)
     if m["sign"] in {"-", "\u2212"}:
         number = -number
     return number, m["pct"] == "%"
@@ -431,12 +396,7 @@ def parse_percent(value: object) -> float:
     number, has_sign = _parse_decimal(value)
     if isinstance(value, str) and not has_sign:
         text = normalize_text(value)
-        raise ValueParseError(
-            "percent_sign_missing",
-            f'Giá trị "{text}" thiếu dấu "%": không rõ là phần trăm hay tỷ lệ thập phân.',
-            f'Value "{text}" has no "%" sign: it is unclear whether it is a percentage or a '
-            "fraction.",
-        )
+        raise ValueParseError.of("percent_sign_missing", text=text)
     return _to_float(number / 100, value) if has_sign else _to_float(number, value)
 
 
@@ -461,16 +421,12 @@ def parse_ratio(value: object) -> tuple[float, float]:
         ValueParseError: Rules ``ratio_missing`` or ``ratio_unparseable``.
     """
     if is_blank(value):
-        raise ValueParseError("ratio_missing", "Thiếu tỷ lệ.", "Ratio is missing.")
+        raise ValueParseError.of("ratio_missing")
     text = normalize_text(value if isinstance(value, str) else display_value(value))
     body_match = _RATIO_WRAPPER.match(text)
     body = body_match["body"] if body_match else text
     parts = body.split("/")
-    error = ValueParseError(
-        "ratio_unparseable",
-        f'Không đọc được tỷ lệ từ "{text}" (định dạng đúng: số đạt/tổng số, ví dụ 1.245/1.469).',
-        f'Cannot read a ratio from "{text}" (expected done/total, e.g. 1.245/1.469).',
-    )
+    error = ValueParseError.of("ratio_unparseable", text=text)
     if len(parts) != 2:
         raise error
     denominator_text = parts[1].strip()
