@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test test-slow lint bench dev docs clean install install-demo install-test \
+.PHONY: demo test test-fast test-slow lint bench dev docs clean install install-demo install-test \
 	system-render system-test
 
 $(BIN)/python:
@@ -46,6 +46,10 @@ demo: system-render install-demo
 ## test: run the test suite (includes an end-to-end run on generated demo data)
 test: system-test install-test
 	$(BIN)/pytest
+
+## test-fast: the inner loop: every test that needs no demo inbox and no whole run
+test-fast: install-test
+	$(BIN)/pytest -m "not e2e and not slow"
 
 ## test-slow: long fault runs (SIGKILL at 22 points of a run, two runs at once); minutes
 test-slow: system-test install-test

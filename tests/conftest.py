@@ -18,6 +18,20 @@ def pytest_configure(config: pytest.Config) -> None:
     prepare_dbt_project()
 
 
+WHOLE_RUN_FIXTURES = frozenset({"demo_inbox", "published_home"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the demo inbox or a whole run as ``e2e``.
+
+    ``make test-fast`` leaves them out; marking by fixture keeps a new test from slipping
+    into the inner loop just because its module forgot the marker.
+    """
+    for item in items:
+        if WHOLE_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The deterministic demo inbox, generated once per session."""
