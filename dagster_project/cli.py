@@ -48,6 +48,8 @@ All state lives in one home directory, NQ57_HOME (default ./.nq57):
                         landing/quarantine/ holds every rejected row with its reason
   runs/<run_id>/        per run: gate/ (rule results), build.json (data fingerprint),
                         audit.json (the release gate's verdict), dbt_run_results.json
+  run_inputs/<period>.json  what the quarter's last release was made from: a run with
+                        no new file and the same inputs stops at once (a cache; safe to delete)
   reviews/<period>.jsonl  approvals and waivers (append-only, hash-chained)
   releases/<period>/    immutable releases v1, v2, …; latest -> v<N> (the one pointer
                         that moves) and latest.json (a link to latest/release.json)

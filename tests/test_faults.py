@@ -75,7 +75,7 @@ SCRIPT = textwrap.dedent("""
         return out
     before = seen()
     run = subprocess.run([sys.executable, "-m", "dagster_project.cli", "run", "--period",
-                          sys.argv[5], "--auto-approve", "--inbox", inbox],
+                          sys.argv[5], "--auto-approve", "--rebuild", "--inbox", inbox],
                          env={**os.environ, "NQ57_HOME": str(home)}, capture_output=True,
                          text=True)
     verify = subprocess.run([sys.executable, "-m", "dagster_project.cli", "verify"],

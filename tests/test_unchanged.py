@@ -81,7 +81,7 @@ def test_any_change_to_what_a_run_reads_means_a_full_run(home: Path) -> None:
 def test_a_record_for_another_version_or_altered_is_ignored(home: Path) -> None:
     nq57 = Home(home)
     fingerprint = inputs_fingerprint(nq57, PERIOD, auto_approve=True)
-    record = home / "runs" / "inputs" / f"{PERIOD}.json"
+    record = home / "run_inputs" / f"{PERIOD}.json"
     record.write_text(json.dumps({"inputs": fingerprint, "version": 2}), encoding="utf-8")
     assert unchanged_release(nq57, PERIOD, fingerprint) is None
     record.write_text("not json", encoding="utf-8")

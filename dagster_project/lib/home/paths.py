@@ -103,6 +103,11 @@ class Home:
         return self.root / "runs"
 
     @property
+    def run_inputs(self) -> Path:
+        """What each quarter's last release was made from, so a run with nothing new stops."""
+        return self.root / "run_inputs"
+
+    @property
     def dagster(self) -> Path:
         """Dagster's instance directory (run history shown by ``dagster dev``)."""
         return self.root / "dagster"

@@ -5,9 +5,9 @@ render both scorecards only to find the release unchanged: minutes of work for "
 A run's outcome depends on the landed data, the code and project files that build, check
 and render it, the quarter's review log and the approval mode, and nothing else. After a
 run that ends with a release (new or unchanged), the fingerprint of those inputs is kept
-beside the runs with the release's version; the next run for the quarter computes it again
-and, when nothing differs and no new file waits in the inbox, stops at once and says that
-the release stands.
+in ``run_inputs/<period>.json`` with the release's version; the next run for the quarter
+computes it again and, when nothing differs and no new file waits in the inbox, stops at
+once and says that the release stands.
 
 The record is a shortcut, not a decision: it can only make a run say "unchanged" for a
 release that exists, verifies and was published from exactly these inputs. A missing or
@@ -76,7 +76,7 @@ def inputs_fingerprint(home: Home, period_key: str, auto_approve: bool) -> str:
 
 
 def _record_path(home: Home, period_key: str) -> Path:
-    return home.runs / "inputs" / f"{period_key}.json"
+    return home.run_inputs / f"{period_key}.json"
 
 
 def record_inputs(home: Home, period_key: str, fingerprint: str, release: Release) -> None:
