@@ -25,7 +25,6 @@ still gets a feedback workbook, with the "Phản hồi" sheet only.
 from __future__ import annotations
 
 import concurrent.futures as futures
-import multiprocessing
 import os
 import resource
 from collections.abc import Iterable, Sequence
@@ -42,6 +41,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dagster_project.lib.home.workers import worker_pool
 from dagster_project.lib.ingest.contracts import load_contracts
 from dagster_project.lib.ingest.isolation import Limits, redirect_stderr
 from dagster_project.lib.ingest.regular_files import open_regular
@@ -413,10 +413,7 @@ def _run_batch(jobs: Sequence[tuple[int, Path, list[Problem], Path]],
     """Write a batch in one worker; return what finished and the items of a broken pool."""
     written: dict[int, Path] = {}
     broken: list[int] = []
-    with futures.ProcessPoolExecutor(max_workers=1,
-                                     mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_init_worker,
-                                     initargs=(limits.memory_bytes,)) as pool:
+    with worker_pool(1, _init_worker, (limits.memory_bytes,)) as pool:
         submitted = {pool.submit(_write_in_worker, str(path), problems, str(target),
                                  limits.cpu_seconds_per_file): index
                      for index, path, problems, target in jobs}

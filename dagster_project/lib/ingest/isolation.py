@@ -14,7 +14,6 @@ the file's rejection, which quotes the reader's own reason when it gave one.
 from __future__ import annotations
 
 import concurrent.futures as futures
-import multiprocessing
 import os
 import re
 import resource
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dagster_project.lib.home.workers import worker_pool
 from dagster_project.lib.ingest.regular_files import file_sha256
 from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
 from dagster_project.lib.text.intake_rules import intake_rules, part
@@ -168,12 +168,7 @@ def last_words(stderr_folder: Path) -> str:
 
 
 def _pool(workers: int, limits: Limits, stderr_folder: str) -> futures.ProcessPoolExecutor:
-    return futures.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),  # no forked DuckDB/thread state
-        initializer=_init_worker,
-        initargs=(limits.memory_bytes, stderr_folder),
-    )
+    return worker_pool(workers, _init_worker, (limits.memory_bytes, stderr_folder))
 
 
 def _run_batch(paths: Sequence[Path], workers: int,

@@ -8,9 +8,7 @@ XLSX. The two PDFs, the slow part, are rendered in parallel processes.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from dagster_project.lib.home.workers import worker_pool
 from dagster_project.lib.publish.report.build import build_report
 from dagster_project.lib.publish.report.context import GateSummary, ScorecardInputs
 from dagster_project.lib.publish.report.figures import (
@@ -109,8 +108,7 @@ def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, 
         targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf"
                    for lang, r in reports.items()}
         jobs = [(render_print(reports[lang]), targets[lang]) for lang in LANGS]
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
-        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+        with worker_pool(len(jobs)) as pool:
             list(pool.map(pdf_from_html, *zip(*jobs, strict=True)))
         files = {lang: ScorecardFiles(f.index, f.agency_pages, targets[lang], f.xlsx)
                  for lang, f in files.items()}
