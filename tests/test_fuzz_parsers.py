@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.lib.quality.gate import resolve_period
@@ -719,8 +719,11 @@ def test_legacy_detection_names_a_known_encoding_or_none(cells: list[str]) -> No
 
 
 @FAST
-@given(st.one_of(texts, st.sampled_from(LEGACY_SAMPLES)),
+@given(st.one_of(texts, st.sampled_from(LEGACY_SAMPLES),
+                 st.builds(str.__add__, st.sampled_from(LEGACY_SAMPLES), texts)),
        st.sampled_from(sorted(LEGACY_ENCODING_NAMES)))
 def test_legacy_conversion_returns_text(value: str, encoding: str) -> None:
-    assume(legacy_candidate(value))
-    assert isinstance(convert_legacy(value, encoding), str)
+    # Random text is seldom a legacy candidate, so samples with random tails are drawn too;
+    # filtering with assume() starved the search (a failed health check, not a finding).
+    if legacy_candidate(value):
+        assert isinstance(convert_legacy(value, encoding), str)
