@@ -107,6 +107,13 @@ def test_sigkill_anywhere_in_a_run_leaves_a_home_that_verifies(
     assert sum(landed) >= 20
 
 
+def _received_aside(marts: dict[str, dict]) -> dict[str, dict]:
+    """Mart fingerprints, fct_submission by row count only: it records when each file was
+    received, and the two homes received the corrected report at different times."""
+    return {name: ({"rows": mart["rows"]} if name == "fct_submission" else mart)
+            for name, mart in marts.items()}
+
+
 def test_two_runs_started_together_publish_once(
         published_home: Path, corrected_inbox: Path, tmp_path: Path) -> None:
     sequential = copy_home(published_home, tmp_path / "sequential")
@@ -140,6 +147,6 @@ def test_two_runs_started_together_publish_once(
     together = json.loads((home / "releases" / PERIOD / "v2" / "manifest.json").read_text())
     alone_manifest = json.loads(
         (sequential / "releases" / PERIOD / "v2" / "manifest.json").read_text())
-    assert together["marts"] == alone_manifest["marts"]
+    assert _received_aside(together["marts"]) == _received_aside(alone_manifest["marts"])
     assert together["headline"] == alone_manifest["headline"]
     _assert_readers_see_the_latest_release(home)
