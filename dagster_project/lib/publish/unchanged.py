@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.lib.home.paths import REPO_ROOT, Home
+from dagster_project.lib.ingest.regular_files import file_sha256
 from dagster_project.lib.publish.release import Release, latest_release
 from dagster_project.lib.quality.review import review_log_path
 
@@ -49,7 +50,7 @@ def project_digest(repo: Path = REPO_ROOT) -> str:
     for folder in PROJECT_FOLDERS:
         for path in _files(repo / folder, SKIPPED_PARTS):
             digest.update(f"{path.relative_to(repo).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(file_sha256(path).encode())
     return digest.hexdigest()
 
 
@@ -69,7 +70,7 @@ def landing_digest(home: Home) -> str:
 def inputs_fingerprint(home: Home, period_key: str, auto_approve: bool) -> str:
     """One SHA-256 over everything a run for the quarter depends on."""
     log = review_log_path(home, period_key)
-    reviews = hashlib.sha256(log.read_bytes()).hexdigest() if log.exists() else "none"
+    reviews = file_sha256(log) if log.exists() else "none"
     parts = {"period": period_key, "auto_approve": auto_approve, "landing": landing_digest(home),
              "project": project_digest(), "reviews": reviews}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
