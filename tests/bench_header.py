@@ -17,13 +17,17 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from python_calamine import CalamineWorkbook
 
 from dagster_project.lib.ingest.contracts import load_contracts
 from dagster_project.lib.ingest.header import find_header
 from dagster_project.lib.ingest.workbook import read_sheets
+
+T = TypeVar("T")
 
 
 def _bare_calamine(files: list[Path]) -> int:
@@ -37,9 +41,9 @@ def _bare_calamine(files: list[Path]) -> int:
     return sheets
 
 
-def _timed(work: object) -> tuple[float, object]:
+def _timed(work: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
-    result = work()  # type: ignore[operator]
+    result = work()
     return time.perf_counter() - started, result
 
 
