@@ -149,7 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 if (found := _unparsed(name)) is not None}
     readable = [index for index in range(len(args.files)) if index not in verdicts]
     paths = [Path(args.files[index]) for index in readable]
-    submissions = parse_files(paths)
+    submissions = _check_files(paths, parse_files)
     feedback = (_write_feedback(args.feedback, paths, submissions) if args.feedback
                 else [None] * len(paths))
     written = dict(zip(readable, feedback, strict=True))
@@ -167,6 +167,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         _say(json_text({"files": reports, "all_accepted": all_accepted}))
     return EXIT_OK if all_accepted else EXIT_FAILED
+
+
+def _check_files(paths: Sequence[Path], parse_files: Any) -> list[Any]:
+    """Each file as ingestion reads it: exports by DuckDB here, the rest in isolated workers."""
+    from dagster_project.lib.ingest.exports import check_export, match_export
+    from dagster_project.lib.reference.agencies import AgencyDirectory
+
+    exports = {index: found for index, path in enumerate(paths)
+               if (found := match_export(path)) is not None}
+    sheets = [path for index, path in enumerate(paths) if index not in exports]
+    parsed = iter(parse_files(sheets))
+    directory = AgencyDirectory.from_seeds() if exports else None
+    return [check_export(path, *exports[index], directory) if index in exports
+            else next(parsed) for index, path in enumerate(paths)]
 
 
 def _write_feedback(folder: str, paths: Sequence[Path],

@@ -26,6 +26,7 @@ import yaml
 from dagster_project.lib.home.paths import INTAKE_RULES, REPO_ROOT, SOURCES_DIR
 from dagster_project.lib.ingest import isolation
 from dagster_project.lib.ingest.contracts import Contract, load_contracts
+from dagster_project.lib.ingest.exports import check_export, match_export
 from dagster_project.lib.ingest.families import read_submission
 from dagster_project.lib.ingest.submission import Problem
 from dagster_project.lib.reference.agencies import AgencyDirectory
@@ -434,6 +435,19 @@ def plan_task_without_deadline(folder: Path, fixed: bool) -> list[Problem]:
 @probe
 def roadmap_deadline(folder: Path, fixed: bool) -> list[Problem]:
     return _read_built(folder, "KH.csv", _plan_csv("Quý II" if fixed else "Theo lộ trình"))
+
+
+@probe
+def digitised_dossier_not_due(folder: Path, fixed: bool) -> list[Problem]:
+    """A dossier-level export (read by DuckDB) with a dossier digitised but not due to be."""
+    path = folder / "hoso.csv"
+    path.write_text("Mã hồ sơ,Cơ quan tiếp nhận,Ngày tiếp nhận,Hình thức nộp,"
+                    "Thuộc diện số hóa,Đã số hóa\n"
+                    f"HS-1,Bộ Tài chính,15/03/2026,Trực tuyến,{1 if fixed else 0},1\n",
+                    encoding="utf-8")
+    found = match_export(path)
+    assert found is not None, "the export's header is not recognised"
+    return check_export(path, *found, _reference()[1]).problems
 
 
 # --- the file and the code agree -----------------------------------------------------------

@@ -15,7 +15,7 @@ from here (see :mod:`dagster_project.lib.ingest.landed`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +196,36 @@ def load_contract(path: Path) -> Contract:
         derived_columns=tuple(raw.get("derived_columns") or ()),
         child_tables=tuple(raw.get("child_tables") or ()),
     )
+
+
+@dataclass(frozen=True)
+class ExportContract:
+    """A system export's contract, read by DuckDB rather than row by row (lib.ingest.exports).
+
+    Attributes:
+        contract: Its columns, types, aliases and landed table, as for any source.
+        flag_bases: Yes/no columns that count only where another is set, by flag: a
+            dossier "digitised" must be "due to be digitised" to count in that rate.
+    """
+
+    contract: Contract
+    flag_bases: dict[str, str]
+
+
+def load_exports(sources_dir: Path = SOURCES_DIR) -> dict[str, ExportContract]:
+    """Every export contract under ``sources/exports/*.yaml``, by source name."""
+    exports = {}
+    for path in sorted((sources_dir / "exports").glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        exports[raw["source"]] = ExportContract(load_contract(path),
+                                                dict(raw.get("flag_bases") or {}))
+    return exports
+
+
+@cache
+def export_contracts() -> dict[str, ExportContract]:
+    """The export contracts, read once per process."""
+    return load_exports()
 
 
 def load_contracts(sources_dir: Path = SOURCES_DIR) -> dict[str, Contract]:

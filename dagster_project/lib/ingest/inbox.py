@@ -13,25 +13,39 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import duckdb
+
 from dagster_project.lib.home.paths import Home
+from dagster_project.lib.ingest.contracts import ExportContract
+from dagster_project.lib.ingest.exports import (
+    EXPORT_SUFFIXES,
+    ExportOutcome,
+    land_export,
+    match_export,
+)
 from dagster_project.lib.ingest.families import FAMILY_TABLES
 from dagster_project.lib.ingest.isolation import Limits, parse_files
 from dagster_project.lib.ingest.landing import (
+    TABLE_SCHEMAS,
     ParquetWriter,
     archive_file,
     ensure_empty_tables,
     ensure_ingest_tables,
     land_submission,
+    submission_record,
 )
 from dagster_project.lib.ingest.regular_files import NotRegularFileError, kind_of_mode
 from dagster_project.lib.ingest.submission import (
     ParsedSubmission,
+    Problem,
     file_sha256,
     not_regular_submission,
 )
 from dagster_project.lib.ingest.workbook import SUPPORTED_SUFFIXES
+from dagster_project.lib.reference.agencies import AgencyDirectory
 
 
 @dataclass
@@ -77,9 +91,10 @@ def _entry_kind(entry: os.DirEntry[str]) -> str | None:
 def list_inbox(inbox: Path) -> InboxListing:
     """Walk the inbox without following links, in a stable order (sub-folders included).
 
-    Regular files with a spreadsheet suffix are to be read. Every other entry that is not a
-    folder (a link to anything, a pipe, a device, a socket) is listed to be reported, whatever
-    its name: it cannot be a submission, and a link to a folder would hide what it holds.
+    Regular files with a spreadsheet or export suffix (CSV, Parquet) are to be read. Every
+    other entry that is not a folder (a link to anything, a pipe, a device, a socket) is
+    listed to be reported, whatever its name: it cannot be a submission, and a link to a
+    folder would hide what it holds.
     Names starting with "~$" (Excel lock files) or "." are skipped.
     """
     if not inbox.is_dir():
@@ -100,7 +115,7 @@ def list_inbox(inbox: Path) -> InboxListing:
                     continue
                 elif kind is not None:
                     not_regular.append((Path(entry.path), kind))
-                elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES | EXPORT_SUFFIXES:
                     files.append(Path(entry.path))
     return InboxListing(sorted(files), sorted(not_regular))
 
@@ -143,11 +158,16 @@ def ingest_inbox(
     log(f"{len(files)} files in the inbox, {len(new_files)} new"
         + (f", {len(listing.not_regular)} not regular files (rejected unread)"
            if listing.not_regular else ""))
+    exports = {path: found for path in new_files if (found := match_export(path)) is not None}
+    sheets = [path for path in new_files if path not in exports]
     with ParquetWriter() as writer:
-        for number, submission in enumerate(parse_files(new_files, limits), start=1):
+        for path, (export, mapping) in exports.items():
+            log(f"{path.name}: {export.contract.label_en}, read by DuckDB")
+            _land_export(home, path, export, mapping, writer, summary)
+        for number, submission in enumerate(parse_files(sheets, limits), start=1):
             _land(home, submission, writer, summary)
             if number % 250 == 0:
-                log(f"{number}/{len(new_files)} files landed")
+                log(f"{number}/{len(sheets)} files landed")
     return summary
 
 
@@ -211,3 +231,62 @@ def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
     else:
         summary.files_rejected += 1
         summary.rejected.append(submission)
+
+
+def _land_export(home: Home, path: Path, export: ExportContract, mapping: dict[str, str],
+                 writer: ParquetWriter, summary: IngestSummary) -> None:
+    """Archive one system export, then land it from the archived copy with DuckDB.
+
+    DuckDB reads the archive's copy, never the inbox entry: the copy was taken without
+    following links (``landing.archive_file``), so what lands is what was archived.
+    """
+    contract = export.contract
+    try:
+        submission = ParsedSubmission(path, file_sha256(path), contract.source, contract.family,
+                                      contract.table)
+        receipt, is_new = archive_file(home, submission)
+    except NotRegularFileError as error:
+        summary.reject_not_regular(not_regular_submission(path, error.kind))
+        return
+    summary.files_new += int(is_new)
+    archived = home.archive / receipt.sha256[:2] / receipt.sha256 / receipt.original_name
+
+    def record(outcome: ExportOutcome) -> None:
+        submission.metadata["reporting_month"] = outcome.last_month
+        submission.problems = outcome.sample
+        writer.write([{**submission_record(submission, receipt, outcome.rows_loaded),
+                       "rows_read": outcome.rows_read,
+                       "rows_quarantined": outcome.rows_quarantined,
+                       "errors": outcome.errors, "warnings": outcome.warnings,
+                       "accepted": outcome.errors == 0}],
+                     TABLE_SCHEMAS["submission"],
+                     home.landing / "submission" / f"{receipt.sha256}.parquet")
+
+    try:
+        outcome = land_export(home, archived, export, mapping, sha256=receipt.sha256,
+                              received_at=receipt.received_at_dt, directory=_directory(),
+                              schema=TABLE_SCHEMAS[contract.table], before_quarantine=record)
+    except duckdb.Error as error:  # not the CSV or Parquet file its header promised
+        submission.problems = [Problem.of("file_unreadable", path.name, variant="reader_error",
+                                          error=_first_line(str(error)))]
+        land_submission(home, submission, receipt, writer)
+        summary.files_rejected += 1
+        summary.rejected.append(submission)
+        return
+    summary.add_rows({contract.table: outcome.rows_loaded, "quarantine": outcome.errors})
+    summary.rows_quarantined += outcome.rows_quarantined
+    if outcome.errors:
+        summary.files_rejected += 1
+        summary.rejected.append(submission)
+    else:
+        summary.files_accepted += 1
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0][:300] if text.strip() else "?"
+
+
+@cache
+def _directory() -> AgencyDirectory:
+    """The agency directory, read once per process (exports are landed in this one)."""
+    return AgencyDirectory.from_seeds()

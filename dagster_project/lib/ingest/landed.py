@@ -21,7 +21,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from dagster_project.lib.ingest.contracts import ColumnSpec, Contract, ContractError, load_contracts
+from dagster_project.lib.ingest.contracts import (
+    ColumnSpec,
+    Contract,
+    ContractError,
+    load_contracts,
+    load_exports,
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,9 @@ def contract_tables(contract: Contract) -> tuple[LandedTable, ...]:
 def landed_tables() -> dict[str, LandedTable]:
     """Every table the contracts land, by name (read once per process)."""
     tables: dict[str, LandedTable] = {}
-    for contract in load_contracts().values():
+    contracts = [*load_contracts().values(),
+                 *(export.contract for export in load_exports().values())]
+    for contract in contracts:
         for table in contract_tables(contract):
             if table.name in tables:
                 raise ContractError(f"{contract.source}: table {table.name} is landed twice")

@@ -230,8 +230,8 @@ def ensure_empty_tables(home: Home, family: str, tables: list[str]) -> None:
         write_parquet([], TABLE_SCHEMAS[table], home.landing / family / table / "_empty.parquet")
 
 
-def _submission_row(submission: ParsedSubmission, receipt: Receipt,
-                    rows_loaded: int) -> dict[str, Any]:
+def submission_record(submission: ParsedSubmission, receipt: Receipt,
+                      rows_loaded: int) -> dict[str, Any]:
     """The file-level record: identity, sender and period from the title block, verdict."""
     metadata = submission.metadata
     return {
@@ -294,7 +294,7 @@ def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt,
             writer.write(child_rows, TABLE_SCHEMAS[table],
                           table_path(home, submission.family, table, submission.sha256))
             written[table] = len(child_rows)
-    record = _submission_row(submission, receipt, written.get(submission.table or "", 0))
+    record = submission_record(submission, receipt, written.get(submission.table or "", 0))
     writer.write([record], TABLE_SCHEMAS["submission"],
                  home.landing / "submission" / f"{submission.sha256}.parquet")
     problems = [_quarantine_row(problem, submission.sha256, received_at, submission.source)
