@@ -50,6 +50,9 @@ All state lives in one home directory, NQ57_HOME (default ./.nq57):
                         audit.json (the release gate's verdict), dbt_run_results.json
   run_inputs/<period>.json  what the quarter's last release was made from: a run with
                         no new file and the same inputs stops at once (a cache; safe to delete)
+  landed_hashes.json    inbox files known to be landed, by size, time and inode, so
+                        they are not hashed again on every run (a cache; safe to delete)
+  tmp/                  scratch space of a run (DuckDB spills large exports here)
   reviews/<period>.jsonl  approvals and waivers (append-only, hash-chained)
   releases/<period>/    immutable releases v1, v2, …; latest -> v<N> (the one pointer
                         that moves) and latest.json (a link to latest/release.json)

@@ -349,7 +349,7 @@ def _land_rows(con: duckdb.DuckDBPyConnection, export: ExportContract,
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute(
         f"copy (select {selected} from src {' '.join(joins)} "
-        f"where line not in (select line from problems) order by line) "
+        f"anti join problems using (line)) "
         f"to {_literal(str(tmp))} (format parquet)")
     tmp.replace(target)
 

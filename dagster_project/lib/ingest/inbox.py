@@ -10,6 +10,7 @@ they are reported as rejected with the rule ``not_a_regular_file``.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -163,7 +164,7 @@ def ingest_inbox(
     with ParquetWriter() as writer:
         for path, (export, mapping) in exports.items():
             log(f"{path.name}: {export.contract.label_en}, read by DuckDB")
-            _land_export(home, path, export, mapping, writer, summary)
+            _land_export(home, path, new_files[path], export, mapping, writer, summary)
         for number, submission in enumerate(parse_files(sheets, limits), start=1):
             _land(home, submission, writer, summary)
             if number % 250 == 0:
@@ -171,22 +172,65 @@ def ingest_inbox(
     return summary
 
 
-def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> list[Path]:
-    """The files not landed yet; one replaced by a link since listing is rejected unread."""
-    new_files = []
+def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> dict[Path, str]:
+    """The files not landed yet, with their SHA-256; one replaced by a link is rejected unread.
+
+    A file whose size, modification time and inode are those it had when it was last found
+    landed is not hashed again (``landed_hashes.json`` in the home, as git's index does):
+    an inbox that keeps a year of multi-gigabyte exports would otherwise be read whole on
+    every run. A file not known to be landed is always hashed afresh.
+    """
+    known = _load_landed_hashes(home)
+    seen: dict[str, list[object]] = {}
+    new_files: dict[Path, str] = {}
     for path in files:
         try:
-            landed = _already_landed(home, file_sha256(path))
+            info = path.lstat()
+            stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
+            cached = known.get(str(path))
+            if cached is not None and cached[:3] == stamp and _already_landed(home, cached[3]):
+                seen[str(path)] = cached
+                summary.files_already_landed += 1
+                continue
+            sha256 = file_sha256(path)
+            landed = _already_landed(home, sha256)
         except NotRegularFileError as error:
             summary.reject_not_regular(not_regular_submission(path, error.kind))
             continue
         except OSError:
-            landed = False  # vanished or unreadable: parsing records why, nothing is archived
+            # vanished or unreadable: parsing records why, nothing is archived
+            new_files[path] = ""
+            continue
         if landed:
+            seen[str(path)] = [*stamp, sha256]
             summary.files_already_landed += 1
         else:
-            new_files.append(path)
+            new_files[path] = sha256
+    _save_landed_hashes(home, seen)
     return new_files
+
+
+def _landed_hashes_path(home: Home) -> Path:
+    return home.root / "landed_hashes.json"
+
+
+def _load_landed_hashes(home: Home) -> dict[str, list[object]]:
+    try:
+        loaded = json.loads(_landed_hashes_path(home).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _save_landed_hashes(home: Home, seen: dict[str, list[object]]) -> None:
+    """Remember the landed files found this time (written atomically; a cache only)."""
+    path = _landed_hashes_path(home)
+    tmp = path.with_suffix(".tmp")
+    try:
+        tmp.write_text(json.dumps(seen), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only or full home: the next run hashes again
 
 
 def waiting_files(home: Home, inbox: Path) -> list[Path]:
@@ -233,8 +277,8 @@ def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
         summary.rejected.append(submission)
 
 
-def _land_export(home: Home, path: Path, export: ExportContract, mapping: dict[str, str],
-                 writer: ParquetWriter, summary: IngestSummary) -> None:
+def _land_export(home: Home, path: Path, sha256: str, export: ExportContract,
+                 mapping: dict[str, str], writer: ParquetWriter, summary: IngestSummary) -> None:
     """Archive one system export, then land it from the archived copy with DuckDB.
 
     DuckDB reads the archive's copy, never the inbox entry: the copy was taken without
@@ -242,8 +286,8 @@ def _land_export(home: Home, path: Path, export: ExportContract, mapping: dict[s
     """
     contract = export.contract
     try:
-        submission = ParsedSubmission(path, file_sha256(path), contract.source, contract.family,
-                                      contract.table)
+        submission = ParsedSubmission(path, sha256 or file_sha256(path), contract.source,
+                                      contract.family, contract.table)
         receipt, is_new = archive_file(home, submission)
     except NotRegularFileError as error:
         summary.reject_not_regular(not_regular_submission(path, error.kind))
