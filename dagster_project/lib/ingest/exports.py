@@ -85,7 +85,9 @@ def file_header(path: Path) -> list[str]:
         if path.suffix.lower() == ".parquet":
             return _parquet_header(path)
         return _csv_header(path)
-    except (OSError, duckdb.Error, UnicodeError):
+    except (OSError, duckdb.Error, UnicodeError, csv.Error):
+        # A file whose first line is not a readable header is not an export; the workbook
+        # path reads it and rejects it with its reason.
         return []
 
 
