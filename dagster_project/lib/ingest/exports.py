@@ -28,7 +28,7 @@ import io
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.home.bounded_duckdb import bounded_connection
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.contracts import (
     ColumnSpec,
@@ -54,9 +55,6 @@ from dagster_project.lib.text.vntext import match_key, normalize_text
 __all__ = ["EXPORT_SUFFIXES", "ExportOutcome", "check_export", "land_export", "match_export"]
 
 EXPORT_SUFFIXES = frozenset({".csv", ".parquet"})
-# DuckDB's memory for one export: it spills to the home's temporary folder beyond this, so a
-# 50-million-row file lands in bounded memory on a 2-core office server.
-MEMORY_LIMIT = "2GB"
 # How many of a file's problems are kept in memory for the run log; all are quarantined.
 SAMPLE_PROBLEMS = 20
 
@@ -136,16 +134,9 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@contextmanager
-def _connection(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
-    spill = home.root / "tmp" / "duckdb"
-    spill.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill),
-                                 "preserve_insertion_order": True})
-    try:
-        yield con
-    finally:
-        con.close()
+def _connection(home: Home) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    return bounded_connection(None, spill_under=home.root / "tmp",
+                              preserve_insertion_order=True)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping[str, str],

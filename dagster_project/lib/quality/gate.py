@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from dagster_project.lib.home.bounded_duckdb import bounded_connection
 from dagster_project.lib.home.paths import EXPECTATIONS_DIR, Home
 from dagster_project.lib.reference.periods import ReportingPeriod, quarter_bounds
 
@@ -286,7 +287,8 @@ def run_suite(warehouse: Path, suite: Suite, period_key: str | None,
 
     ``raw``, if given, receives GX's own validation result (for Data Docs).
     """
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with bounded_connection(warehouse, spill_under=warehouse.parent / "tmp",
+                            read_only=True) as con:
         period = resolve_period(con, period_key)
         frame = con.execute(suite.query.format(**period.sql_params())).fetchdf()
         results = validate_suite(suite, frame, raw=raw)
