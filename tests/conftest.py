@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,34 +34,56 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Path, FileLock]:
+    """A folder every worker of the session sees, and the lock whoever builds it holds.
+
+    Under pytest-xdist each worker has its own base temp folder; their parent is the
+    session's. The first worker to need a shared build makes it while the others wait.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return root / name, FileLock(str(root / f"{name}.lock"))
+
+
 @pytest.fixture(scope="session")
 def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The deterministic demo inbox, generated once per session."""
+    """The deterministic demo inbox, generated once per session (shared by its workers)."""
     from demo.generator import generate_demo_inbox
 
-    inbox = tmp_path_factory.mktemp("demo") / "inbox"
-    generate_demo_inbox(inbox)
-    return inbox
+    folder, lock = _shared(tmp_path_factory, "demo")
+    with lock:
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            generate_demo_inbox(folder / "inbox")
+            (folder / "done").touch()
+    return folder / "inbox"
 
 
 @pytest.fixture(scope="session")
 def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home where `nq57 run` ingested the demo inbox and published 2026-Q2 (read-only)."""
+    """A home where `nq57 run` ingested the demo inbox and published 2026-Q2 (read-only).
+
+    Built once per session, by the first worker that needs it; the others read it.
+    """
     from dagster_project.cli import main
 
-    home = tmp_path_factory.mktemp("home_ok")
-    (home.parent / "home_ok.started").touch()  # outside the home: marks when the run began
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("NQ57_HOME", str(home))
-        assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2",
-                     "--auto-approve"]) == 0
+    folder, lock = _shared(tmp_path_factory, "home_ok")
+    home = folder / "home"
+    with lock:
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            home.mkdir(parents=True)
+            (folder / "home_ok.started").touch()  # outside the home: when the run began
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                monkeypatch.setenv("NQ57_HOME", str(home))
+                assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2",
+                             "--auto-approve"]) == 0
+            (folder / "done").touch()
     return home
 
 
 def copy_home(source: Path, target: Path) -> Path:
     """A working copy of a home: links kept as links, run history and staging left out."""
-    import shutil
-
     shutil.copytree(source, target, symlinks=True,
                     ignore=shutil.ignore_patterns("dagster", "staging", "logs", "nq57.lock*"))
     return target

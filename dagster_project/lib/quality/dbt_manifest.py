@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from filelock import FileLock
+
 from dagster_project.lib.home.paths import DBT_PROJECT_DIR, Home
 
 _WATCHED = ("models", "seeds", "macros", "tests")
@@ -59,13 +61,18 @@ def ensure_manifest(manifest_path: Path, project_dir: Path = DBT_PROJECT_DIR) ->
     """
     if is_current(manifest_path, project_dir):
         return manifest_path
-    os.environ.setdefault("NQ57_HOME", str(Home.from_env().root))
-    from dbt.cli.main import dbtRunner  # imported lazily: dbt's import costs ~1 s
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes starting at once (the UI and a CLI run) would write one manifest together.
+    with FileLock(str(manifest_path.parent / "parse.lock")):
+        if is_current(manifest_path, project_dir):
+            return manifest_path
+        os.environ.setdefault("NQ57_HOME", str(Home.from_env().root))
+        from dbt.cli.main import dbtRunner  # imported lazily: dbt's import costs ~1 s
 
-    result = dbtRunner().invoke([
-        "parse", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-        "--quiet",
-    ])
+        result = dbtRunner().invoke([
+            "parse", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+            "--quiet",
+        ])
     if not result.success or not manifest_path.exists():
         raise RuntimeError(f"dbt parse failed for {project_dir}: {result.exception}")
     return manifest_path
