@@ -19,6 +19,7 @@ from typing import Any
 
 from dagster_project.cli_home import add_home_commands
 from dagster_project.cli_review import add_review_commands
+from dagster_project.cli_status import add_status_command
 from dagster_project.console import (
     CONSOLE,
     EXIT_BUSY,
@@ -627,6 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_review_commands(commands)
     add_home_commands(commands)
+    add_status_command(commands)
     for name, sub in commands.choices.items():
         if name in WRITERS:
             sub.add_argument("--no-wait", action="store_true",

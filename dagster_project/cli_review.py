@@ -11,7 +11,7 @@ from dagster_project.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from dagster_project.console import say as _say
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.quality.audit import approval_for, read_build
-from dagster_project.lib.quality.gate import RuleResult, read_results_in
+from dagster_project.lib.quality.gate import RuleResult, latest_gate_results
 from dagster_project.lib.quality.review import (
     ReviewError,
     ReviewLog,
@@ -25,16 +25,8 @@ from dagster_project.lib.reference.periods import VIETNAM_TIME
 
 def latest_audit(home: Home, period_key: str) -> tuple[str, list[RuleResult]] | None:
     """The most recent run that recorded gate results for the period, with its results."""
-    runs: list[tuple[float, str, list[RuleResult]]] = []
-    for folder in home.runs.glob("*/gate"):
-        results = [result for suite in read_results_in(folder, period_key).values()
-                   for result in suite]
-        if results:
-            runs.append((folder.stat().st_mtime, folder.parent.name, results))
-    if not runs:
-        return None
-    _, run_id, results = max(runs, key=lambda run: run[0])
-    return run_id, results
+    found = latest_gate_results(home, period_key)
+    return None if found is None else (found[0], found[2])
 
 
 def _observed(result: RuleResult) -> str:

@@ -8,6 +8,7 @@ publish nothing, naming the failed blocking check.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -137,9 +138,16 @@ def test_corrupted_resubmission_blocks_publication(
     assert verify_release(releases / "v1") == []
     assert latest_release(Home(home), "2026-Q2").version == 1
 
+    # `nq57 status` shows the quarter still published as v1, its last run blocked by the rule.
+    monkeypatch.setenv("NQ57_HOME", str(home))
+    assert main(["status", "--json", "--inbox", str(inbox)]) == 0
+    (quarter,) = json.loads(capsys.readouterr().out)["quarters"]
+    assert (quarter["release_version"], quarter["last_run_publishable"]) == (1, False)
+    assert "TASK-020" in quarter["blocking_failures"] and not quarter["awaiting_approval"]
+    assert "blocking rules failed" in quarter["state"]
+
     # The reviewer sees which body's rows fail, cannot approve while the rule blocks, and
     # waives it with a reason; then approves exactly this data.
-    monkeypatch.setenv("NQ57_HOME", str(home))
     assert main(["review", "--period", "2026-Q2"]) == 1
     review = capsys.readouterr().out
     assert "by agency / theo cơ quan: BKHCN" in review

@@ -352,6 +352,25 @@ def read_results_in(folder: Path, period_key: str) -> dict[str, list[RuleResult]
     return found
 
 
+def latest_gate_results(home: Home, period_key: str
+                        ) -> tuple[str, float, list[RuleResult]] | None:
+    """The most recent run that recorded gate results for the period, when, and its results.
+
+    When is the gate folder's modification time. A run whose blocking checks failed stops
+    before its audit is judged, so its results are the only record of what blocked it.
+    """
+    runs: list[tuple[float, str, list[RuleResult]]] = []
+    for folder in home.runs.glob("*/gate"):
+        results = [result for suite in read_results_in(folder, period_key).values()
+                   for result in suite]
+        if results:
+            runs.append((folder.stat().st_mtime, folder.parent.name, results))
+    if not runs:
+        return None
+    when, run_id, results = max(runs, key=lambda run: run[0])
+    return run_id, when, results
+
+
 @dataclass(frozen=True)
 class GateVerdict:
     """Whether a run's audit lets a period be published, and why not."""
