@@ -53,7 +53,7 @@ test-fast: install-test
 
 ## test-slow: long fault runs (SIGKILL at 22 points of a run, two runs at once); minutes
 test-slow: system-test install-test
-	$(BIN)/pytest -m slow -s
+	$(BIN)/pytest -m slow -s -n 0
 
 ## lint: ruff on Python, sqlfluff on the dbt models
 lint: install-test
@@ -61,10 +61,11 @@ lint: install-test
 	mkdir -p $(HOME_DIR)
 	cd dbt && NQ57_HOME=$(HOME_DIR) ../$(BIN)/sqlfluff lint models
 
-## bench: benchmarks, each printing its ratio to a baseline measured in the same run
+## bench: whole runs, header detection and a 50M-row dossier export, each against a baseline
+##        measured in the same run; the last line is one JSON object (BENCH_DOSSIER_ROWS=N)
 bench: install-test
 	$(BIN)/python tests/bench_landing.py
-	$(BIN)/python tests/bench_header.py
+	$(BIN)/python -m tests.bench
 
 ## dev: the Dagster UI on http://127.0.0.1:3000 over the same home
 dev: install
