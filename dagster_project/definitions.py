@@ -13,6 +13,7 @@ from pathlib import Path
 from dagster import Definitions, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from dagster_project.defs.automation import inbox_sensor
 from dagster_project.defs.ingest.inbox import inbox_submissions
 from dagster_project.defs.partitions import QUARTERS
 from dagster_project.defs.publish.release_gate import release_gate
@@ -43,5 +44,6 @@ defs = Definitions(
     assets=[inbox_submissions, nq57_dbt_models, release_gate, scorecard],
     asset_checks=GATE_CHECKS,
     jobs=[MONTHLY_JOB],
+    sensors=[inbox_sensor],
     resources={"nq57": Nq57Settings(), "dbt": _dbt_resource()},
 )

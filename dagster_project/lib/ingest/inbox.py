@@ -214,14 +214,15 @@ def _landed_hashes_path(home: Home) -> Path:
     return home.root / "landed_hashes.json"
 
 
-def pending_files(home: Home, inbox: Path) -> list[Path]:
-    """Inbox files not landed yet, for ``nq57 status``: reads the inbox, changes nothing.
+def pending_files(home: Home, inbox: Path) -> dict[Path, str | None]:
+    """Inbox files not landed yet, with their SHA-256 (None if unreadable): changes nothing.
 
-    Like a run, it trusts ``landed_hashes.json`` for a file whose size, time and inode are
-    unchanged and hashes any other file; unlike a run, it records nothing.
+    For ``nq57 status`` and the inbox sensor. Like a run, it trusts ``landed_hashes.json``
+    for a file whose size, time and inode are unchanged and hashes any other file; unlike
+    a run, it records nothing.
     """
     known = _load_landed_hashes(home)
-    pending = []
+    pending: dict[Path, str | None] = {}
     for path in list_inbox(inbox).files:
         try:
             info = path.lstat()
@@ -230,10 +231,10 @@ def pending_files(home: Home, inbox: Path) -> list[Path]:
             sha256 = (str(cached[3]) if cached is not None and cached[:3] == stamp
                       else file_sha256(path))
         except OSError:
-            pending.append(path)  # unreadable now: the run will reject it with its reason
+            pending[path] = None  # unreadable now: the run will reject it with its reason
             continue
         if not _already_landed(home, sha256):
-            pending.append(path)
+            pending[path] = sha256
     return pending
 
 
