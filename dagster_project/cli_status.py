@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.inbox import pending_files
 from dagster_project.lib.publish.release import latest_release
 from dagster_project.lib.quality.audit import read_audit
+from dagster_project.lib.quality.chase import NoReferenceError, reporting_gaps
 from dagster_project.lib.quality.gate import latest_gate_results
 from dagster_project.lib.quality.review import read_log
 from dagster_project.lib.reference.periods import VIETNAM_TIME
@@ -88,30 +89,33 @@ def _quarantined_by_quarter(home: Home) -> dict[str, int]:
     return dict(rows)
 
 
-def _missing_bodies(home: Home) -> tuple[str | None, list[dict[str, str]]]:
-    """The latest month with progress reports, and the reporting bodies without one.
+def _latest_reported_month(home: Home) -> date | None:
+    """The latest month some progress report was received for (landing records)."""
+    records = home.landing / "submission"
+    if not any(records.glob("*.parquet")):
+        return None
+    with duckdb.connect() as con:
+        (month,) = con.execute(
+            "select max(reporting_month) from read_parquet(?, union_by_name = true) "
+            "where source = 'progress_report'", [str(records / "*.parquet")]).fetchone()
+    return month
 
-    Read from the working warehouse (the last published build); nothing when there is none
-    yet or it is busy.
+
+def _missing_bodies(home: Home) -> tuple[str | None, list[dict[str, str]]]:
+    """The latest month with progress reports, and the bodies with none accepted for it.
+
+    The same list as the month's chase workbook (``reporting_gaps``); nothing when no
+    warehouse lists the reporting bodies yet.
     """
-    if not home.warehouse.exists():
+    month = _latest_reported_month(home)
+    if month is None:
         return None, []
     try:
-        with duckdb.connect(str(home.warehouse), read_only=True) as con:
-            month = con.execute(
-                "select max(reporting_month) from marts.fct_submission "
-                "where source_name = 'progress_report'").fetchone()[0]
-            if month is None:
-                return None, []
-            rows = con.execute(
-                "select agency_id, name_vi from marts.dim_agency as agency "
-                "where is_reporting_body and not exists (select 1 from marts.fct_submission "
-                "  as s where s.source_name = 'progress_report' and s.reporting_month = ? "
-                "  and s.reporting_agency_id = agency.agency_id) order by agency_id",
-                [month]).fetchall()
-    except duckdb.Error:
-        return None, []
-    return month.strftime("%Y-%m"), [{"agency_id": a, "name_vi": n} for a, n in rows]
+        gaps = reporting_gaps(home, month)
+    except (NoReferenceError, duckdb.Error):
+        return None, []  # not "nobody is missing": the bodies are not known yet
+    return f"{month:%Y-%m}", [{"agency_id": gap.agency_id, "name_vi": gap.name_vi,
+                               "reason": gap.reason} for gap in gaps]
 
 
 def _last_run(home: Home, period: str, quarter: QuarterStatus) -> str | None:
@@ -226,7 +230,7 @@ def _print(status: HomeStatus) -> None:
         console.print(f"Chưa gửi báo cáo tháng {status.latest_month} / no report for "
                       f"{status.latest_month}: {len(status.bodies_missing)} cơ quan / bodies")
         for body in status.bodies_missing:
-            console.print(f"  {body['agency_id']} — {body['name_vi']}")
+            console.print(f"  {body['agency_id']} — {body['name_vi']}: {body['reason']}")
 
 
 def cmd_status(args: argparse.Namespace) -> int:

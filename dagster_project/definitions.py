@@ -13,7 +13,12 @@ from pathlib import Path
 from dagster import Definitions, define_asset_job, in_process_executor
 from dagster_dbt import DbtCliResource
 
-from dagster_project.defs.automation import inbox_sensor
+from dagster_project.defs.automation import (
+    inbox_sensor,
+    monthly_chase,
+    nq57_chase,
+    quarterly_review,
+)
 from dagster_project.defs.ingest.inbox import inbox_submissions
 from dagster_project.defs.partitions import QUARTERS
 from dagster_project.defs.publish.release_gate import release_gate
@@ -43,7 +48,8 @@ def _dbt_resource() -> DbtCliResource:
 defs = Definitions(
     assets=[inbox_submissions, nq57_dbt_models, release_gate, scorecard],
     asset_checks=GATE_CHECKS,
-    jobs=[MONTHLY_JOB],
+    jobs=[MONTHLY_JOB, nq57_chase],
     sensors=[inbox_sensor],
+    schedules=[monthly_chase, quarterly_review],
     resources={"nq57": Nq57Settings(), "dbt": _dbt_resource()},
 )

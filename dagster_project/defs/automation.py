@@ -1,4 +1,10 @@
-"""What runs by itself: the inbox sensor starts the monthly job when new files arrive.
+"""What runs by itself: the inbox sensor, the monthly chase list and the quarterly review.
+
+The inbox sensor starts the monthly job when new files arrive. On the 26th of each month
+(reports are due by the 25th) a schedule writes ``NQ57_HOME/chase/<month>.xlsx``: which
+bodies to chase for the month just due and what is missing. On the 26th after a quarter
+ends, a schedule runs the monthly job for that quarter: it builds and audits it, and the
+quarter then awaits a reviewer's approval (``nq57 review``, ``nq57 approve``).
 
 A new file is new bytes: the sensor looks at the SHA-256 of every inbox file not landed
 yet, so a renamed or copied file triggers nothing, and each new set of files triggers one
@@ -9,32 +15,46 @@ others, else the latest quarter already landed. The cursor, which Dagster keeps,
 of SHA-256s already requested; run keys make a repeated request a no-op.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Dagster reads the ops' annotations (config, resources).
 
 import hashlib
 import json
 import os
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from dagster import (
+    Config,
+    DefaultScheduleStatus,
     DefaultSensorStatus,
+    OpExecutionContext,
     RunRequest,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    job,
+    op,
+    schedule,
     sensor,
 )
 
 from dagster_project.defs.partitions import QUARTERS
+from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.inbox import pending_files
 from dagster_project.lib.ingest.isolation import parse_files
-from dagster_project.lib.reference.periods import quarter_key
+from dagster_project.lib.quality.chase import chase_path, reporting_gaps, write_chase_workbook
+from dagster_project.lib.reference.periods import previous_period, quarter_key
 
 JOB_NAME = "nq57_monthly"  # definitions.MONTHLY_JOB
 # Files arrive over days; a minute between looks costs nothing and hashes only new files.
 INTERVAL_SECONDS = 60
+# The agencies' deadline is the 25th of the month after the reported one, Vietnam time.
+TIMEZONE = "Asia/Ho_Chi_Minh"
+MONTHLY_CRON = "0 7 26 * *"
+QUARTERLY_CRON = "0 8 26 1,4,7,10 *"
 
 
 def _inbox(home: Home) -> Path:
@@ -117,3 +137,54 @@ def inbox_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
         context.update_cursor(cursor)
         return SkipReason(reason or "nothing to do")
     return SensorResult(run_requests=requests, cursor=cursor)
+
+
+class ChaseConfig(Config):
+    """The reported month to chase, ``YYYY-MM``."""
+
+    month: str
+
+
+@op(description="Write NQ57_HOME/chase/<month>.xlsx: the bodies with no accepted progress "
+                "report for the month, and what is missing.")
+def write_chase_list(context: OpExecutionContext, config: ChaseConfig,
+                     nq57: Nq57Settings) -> str:
+    """The month's chase list, from the landing zone's records of received files."""
+    month = date.fromisoformat(f"{config.month}-01")
+    home = nq57.home_dir()
+    gaps = reporting_gaps(home, month)
+    path = write_chase_workbook(gaps, month, chase_path(home, month))
+    context.log.info(f"{len(gaps)} bodies to chase for {config.month}: {path}")
+    return str(path)
+
+
+@job(description="Write the chase list of one reported month (the monthly schedule's job).")
+def nq57_chase() -> None:
+    """One op: the chase list."""
+    write_chase_list()
+
+
+def _month_before(day: date) -> date:
+    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)
+
+
+@schedule(cron_schedule=MONTHLY_CRON, job=nq57_chase, execution_timezone=TIMEZONE,
+          default_status=DefaultScheduleStatus.RUNNING,
+          description="On the 26th: the chase list of the month whose reports were due "
+                      "the day before.")
+def monthly_chase(context: ScheduleEvaluationContext) -> RunRequest:
+    """The month before the scheduled day is the one just due."""
+    month = _month_before(context.scheduled_execution_time.date())
+    return RunRequest(run_key=f"chase-{month:%Y-%m}", run_config={
+        "ops": {"write_chase_list": {"config": {"month": f"{month:%Y-%m}"}}}})
+
+
+@schedule(cron_schedule=QUARTERLY_CRON, job_name=JOB_NAME, execution_timezone=TIMEZONE,
+          default_status=DefaultScheduleStatus.RUNNING,
+          description="On the 26th after a quarter ends: build and audit that quarter for "
+                      "review.")
+def quarterly_review(context: ScheduleEvaluationContext) -> RunRequest:
+    """The quarter before the one the scheduled day falls in."""
+    quarter = previous_period(quarter_key(context.scheduled_execution_time.date()))
+    return RunRequest(run_key=f"review-{quarter}", partition_key=quarter,
+                      tags={"nq57/trigger": "quarterly schedule"})
