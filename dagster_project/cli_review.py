@@ -13,6 +13,7 @@ from dagster_project.lib.home.paths import Home
 from dagster_project.lib.quality.audit import approval_for, read_build
 from dagster_project.lib.quality.gate import RuleResult, latest_gate_results
 from dagster_project.lib.quality.review import (
+    AuditedData,
     ReviewError,
     ReviewLog,
     approve,
@@ -73,7 +74,6 @@ def _failed_lines(failed: list[RuleResult], log: ReviewLog) -> tuple[list[str], 
 def cmd_review(args: argparse.Namespace) -> int:
     """Show the period's latest audit: failures per rule and per agency, decisions."""
     home = Home.from_env()
-    log = read_log(home, args.period)
     audit = latest_audit(home, args.period)
     if audit is None:
         _say(f"Chưa có kết quả kiểm tra cho {args.period}: chạy `nq57 run --period "
@@ -81,6 +81,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     run_id, results = audit
     build = read_build(home, run_id)
+    log = read_log(home, args.period, build.data_fingerprint if build else None)
     _say(f"Audit of {args.period} (run {run_id}): {len(results)} rules"
          + (f"; data {build.data_fingerprint[:12]}" if build else ""))
     blocking_open = 0
@@ -97,6 +98,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         _say("  Failing rows per agency / Số dòng lỗi theo cơ quan:")
         for line in agencies:
             _say(line)
+    for rule_id, entry in sorted(log.lapsed_waivers.items()):
+        _say(f"  waiver of {rule_id} by {entry['by']} lapsed: given for other data "
+             f"({str(entry.get('data_fingerprint') or 'not named')[:12]}) / miễn trừ hết hiệu "
+             "lực vì dữ liệu đã thay đổi")
     approval = approval_for(log, build.data_fingerprint if build else None)
     for entry in log.approvals:
         current = " (this data)" if entry is approval else " (earlier data)"
@@ -126,7 +131,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
              f"nothing to approve for {args.period}: run the pipeline first")
         return EXIT_USAGE
     run_id, results = audit
-    log = read_log(home, args.period)
+    log = read_log(home, args.period, build.data_fingerprint)
     open_blocking = [r.rule_id for r in results if not r.passed and r.severity == "blocking"
                      and r.rule_id not in log.waivers]
     if open_blocking:
@@ -146,15 +151,25 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_waive(args: argparse.Namespace) -> int:
-    """Record a justified exception for a blocking rule."""
+    """Record a justified exception for a blocking rule that fails in the latest audit."""
+    home = Home.from_env()
+    audit = latest_audit(home, args.period)
+    build = read_build(home, audit[0]) if audit else None
+    if audit is None or build is None:
+        _say(f"nq57: chưa có kết quả kiểm tra để miễn trừ cho {args.period}: chạy `nq57 run` "
+             f"trước / nothing audited to waive for {args.period}: run the pipeline first")
+        return EXIT_USAGE
+    data = AuditedData(audit[0], build.data_fingerprint,
+                       frozenset(r.rule_id for r in audit[1] if not r.passed))
     try:
-        entry = waive(Home.from_env(), args.period, args.rule, args.by, args.reason,
-                      datetime.now(VIETNAM_TIME))
+        entry = waive(home, args.period, args.rule, args.by, args.reason,
+                      datetime.now(VIETNAM_TIME), data)
     except ReviewError as error:
         _say(f"nq57: {error}")
         return EXIT_USAGE
     _say(f"Đã ghi miễn trừ / waiver recorded: {entry['rule_id']} for {args.period} by "
-         f"{entry['by']}")
+         f"{entry['by']}, for data {build.data_fingerprint[:12]} (run {audit[0]}); it lapses "
+         "when the data changes / hết hiệu lực khi dữ liệu thay đổi")
     return EXIT_OK
 
 
@@ -184,8 +199,11 @@ def add_review_commands(commands: Any) -> None:
     waiver = commands.add_parser(
         "waive", help="record a justified exception for a blocking rule",
         description="Let --period publish although blocking rule RULE fails, for the given "
-                    "reason. The waiver is recorded in the review log, shown by `nq57 "
-                    "review`, and goes into the release manifest. Warnings need no waiver.")
+                    "reason. The waiver is given for the data of the quarter's latest audit "
+                    "and lapses when the data changes (new or corrected files); a rule that "
+                    "passes there cannot be waived. It is recorded in the review log, shown "
+                    "by `nq57 review`, and goes into the release manifest. Warnings need no "
+                    "waiver.")
     waiver.add_argument("rule", metavar="RULE", help="rule id, e.g. BUD-002")
     waiver.add_argument("--period", required=True, help="quarter, e.g. 2026-Q2")
     waiver.add_argument("--by", required=True, metavar="NAME", help="who decides")

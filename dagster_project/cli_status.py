@@ -23,7 +23,7 @@ from dagster_project.console import say as _say
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.inbox import pending_files
 from dagster_project.lib.publish.release import latest_release
-from dagster_project.lib.quality.audit import read_audit
+from dagster_project.lib.quality.audit import read_audit, read_build
 from dagster_project.lib.quality.chase import NoReferenceError, reporting_gaps
 from dagster_project.lib.quality.gate import latest_gate_results
 from dagster_project.lib.quality.review import read_log
@@ -136,7 +136,8 @@ def _last_run(home: Home, period: str, quarter: QuarterStatus) -> str | None:
         quarter.awaiting_approval = (audit.rules_passed and audit.approval is None
                                      and not audit.auto_approved)
         return None if audit.publishable else audit.reason()
-    waived = set(read_log(home, period).waivers)
+    build = read_build(home, run_id)
+    waived = set(read_log(home, period, build.data_fingerprint if build else None).waivers)
     quarter.last_run_publishable = False
     quarter.blocking_failures = sorted({result.rule_id for result in results
                                         if result.severity == "blocking" and not result.passed

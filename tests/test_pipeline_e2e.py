@@ -155,6 +155,9 @@ def test_corrupted_resubmission_blocks_publication(
     assert "TASK-020" in capsys.readouterr().out
     assert main(["waive", "TASK-020", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
                  "--reason", "ok"]) == 2  # a reason must say something
+    assert main(["waive", "BUD-002", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
+                 "--reason", "Bộ Tài chính đã gửi giải trình số 123/BTC"]) == 2
+    assert "passes in the latest audit" in capsys.readouterr().out
     assert main(["waive", "TASK-020", "--period", "2026-Q2", "--by", "Nguyễn Văn A",
                  "--reason", "Bộ KH&CN gửi bổ sung minh chứng trong tháng 7/2026"]) == 0
     assert main(["review", "--period", "2026-Q2"]) == 0

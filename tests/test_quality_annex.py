@@ -26,9 +26,10 @@ from dagster_project.lib.ingest.landing import (
     ensure_ingest_tables,
     write_parquet,
 )
-from dagster_project.lib.quality.gate import RuleResult
+from dagster_project.lib.quality.audit import read_build
+from dagster_project.lib.quality.gate import RuleResult, latest_gate_results
 from dagster_project.lib.quality.quality_annex import write_quality_annex
-from dagster_project.lib.quality.review import ReviewLog, read_log, waive
+from dagster_project.lib.quality.review import AuditedData, ReviewLog, read_log, waive
 
 PERIOD = "2026-Q2"
 LATE_BODY = "P_CAO_BANG"
@@ -110,12 +111,16 @@ def annex(bad_home: Path, published_home: Path, tmp_path_factory: pytest.TempPat
     """The annex of the bad run, with the clean run's results as the previous quarter."""
     results = _gate_results(bad_home)
     history = {"2026-Q1": _gate_results(published_home)}
+    run_id, _, latest = latest_gate_results(Home(bad_home), PERIOD)
+    data = AuditedData(run_id, read_build(Home(bad_home), run_id).data_fingerprint,
+                       frozenset(r.rule_id for r in latest if not r.passed))
     waive(Home(bad_home), PERIOD, "TASK-010", by="Trần Thị B",
           reason=f"Tỉnh Cao Bằng gửi lại báo cáo {SCRIPT}",
-          at=datetime(2026, 7, 20, 9, 0, tzinfo=UTC))
+          at=datetime(2026, 7, 20, 9, 0, tzinfo=UTC), data=data)
     out = tmp_path_factory.mktemp("annex_out")
+    reviews = read_log(Home(bad_home), PERIOD, data.data_fingerprint)
     with duckdb.connect(str(_audited(bad_home)), read_only=True) as con:
-        page = write_quality_annex(con, PERIOD, results, history, read_log(Home(bad_home), PERIOD),
+        page = write_quality_annex(con, PERIOD, results, history, reviews,
                                    out, datetime(2026, 7, 21, 8, 30))
     assert page == out / "index.html"
     return page.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import pytest
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.quality.audit import Audit
 from dagster_project.lib.quality.review import (
+    AuditedData,
     ReviewError,
     _digest,
     approve,
@@ -22,6 +23,10 @@ from dagster_project.lib.quality.review import (
 
 AT = datetime(2026, 7, 3, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 REASON = "Bộ Tài chính đã gửi giải trình bằng văn bản số 123/BTC-HCSN"
+# The latest audit the waivers below are given for: its data and the rules it failed.
+DATA = AuditedData("run-1", "f" * 64, frozenset({
+    "BUD-002", "TASK-040", "XYZ-999", "dbt.fct_task.task_id.unique",
+    "dbt.int_indicator_actuals.unit_matches_target.accepted_values"}))
 
 
 @pytest.fixture
@@ -30,9 +35,9 @@ def home(tmp_path: Path) -> Home:
 
 
 def test_decisions_are_kept_in_order_and_chained(home: Home) -> None:
-    waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT)
+    waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT, DATA)
     approve(home, "2026-Q2", "Nguyễn Văn A", AT, "f" * 64, "run-1", "Đã xem phụ lục chất lượng")
-    log = read_log(home, "2026-Q2")
+    log = read_log(home, "2026-Q2", DATA.data_fingerprint)
     assert [entry["action"] for entry in log.entries] == ["waive", "approve"]
     assert log.waivers["BUD-002"]["reason"] == REASON
     assert log.entries[1]["previous_sha256"] == log.entries[0]["sha256"]
@@ -65,7 +70,7 @@ def test_each_decision_records_the_os_user_and_host(home: Home) -> None:
 
 def _published_log(home: Home) -> list[str]:
     """Three decisions, then a release that recorded the log's head, as publication does."""
-    waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT)
+    waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT, DATA)
     approve(home, "2026-Q2", "Nguyễn Văn A", AT, "f" * 64, "run-1")
     approve(home, "2026-Q2", "Lê Văn C", AT, "e" * 64, "run-2")
     release = home.releases / "2026-Q2" / "v1"
@@ -142,7 +147,7 @@ def test_every_kind_of_tampering_is_found_and_named(home: Home, variant: str) ->
 def test_a_waiver_needs_a_blocking_rule_a_name_and_a_reason(home: Home, rule: str, by: str,
                                                             reason: str, says: str) -> None:
     with pytest.raises(ReviewError, match=says):
-        waive(home, "2026-Q2", rule, by, reason, AT)
+        waive(home, "2026-Q2", rule, by, reason, AT, DATA)
     assert read_log(home, "2026-Q2").entries == ()
 
 
@@ -152,5 +157,23 @@ def test_a_bad_period_is_refused(home: Home) -> None:
 
 
 def test_a_blocking_dbt_test_can_be_waived(home: Home) -> None:
-    entry = waive(home, "2026-Q2", "dbt.fct_task.task_id.unique", "Trần Thị B", REASON, AT)
-    assert read_log(home, "2026-Q2").waivers == {entry["rule_id"]: entry}
+    entry = waive(home, "2026-Q2", "dbt.fct_task.task_id.unique", "Trần Thị B", REASON, AT,
+                  DATA)
+    assert read_log(home, "2026-Q2", DATA.data_fingerprint).waivers == {entry["rule_id"]: entry}
+
+
+def test_a_rule_that_passes_in_the_latest_audit_cannot_be_waived(home: Home) -> None:
+    with pytest.raises(ReviewError, match="passes in the latest audit"):
+        waive(home, "2026-Q2", "BUD-001", "Trần Thị B", REASON, AT, DATA)
+    assert read_log(home, "2026-Q2").entries == ()
+
+
+def test_a_waiver_holds_for_its_data_and_lapses_when_the_data_changes(home: Home) -> None:
+    entry = waive(home, "2026-Q2", "BUD-002", "Trần Thị B", REASON, AT, DATA)
+    assert (entry["data_fingerprint"], entry["run_id"]) == ("f" * 64, "run-1")
+
+    same = read_log(home, "2026-Q2", "f" * 64)
+    assert same.waivers == {"BUD-002": entry} and same.lapsed_waivers == {}
+    changed = read_log(home, "2026-Q2", "e" * 64)
+    assert changed.waivers == {} and changed.lapsed_waivers == {"BUD-002": entry}
+    assert read_log(home, "2026-Q2").waivers == {}  # no data named: no waiver counts

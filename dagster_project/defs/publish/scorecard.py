@@ -198,8 +198,8 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
     home = nq57.home_dir()
     period_key = context.partition_key
     run_id = context.run.run_id
-    reviews = read_log(home, period_key)
     audit = read_audit(home, run_id)
+    reviews = read_log(home, period_key, audit.data_fingerprint if audit else None)
     verdict = (read_verdict(home, run_id, period_key, waived_rules=set(reviews.waivers))
                if audit else None)
     if audit is None or verdict is None or not audit.publishable or audit.period_key != period_key:

@@ -22,6 +22,7 @@ from dagster import (
 
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
+from dagster_project.lib.quality.audit import read_build
 from dagster_project.lib.quality.gate import (
     Suite,
     load_catalogue,
@@ -56,7 +57,8 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         write_gx_result(home, context.run.run_id, suite, raw[0])
         # A blocking rule a reviewer waived for the period fails as a warning: it is shown,
         # and the waiver with it, but does not stop the scorecard.
-        waivers = read_log(home, period.key).waivers
+        build = read_build(home, context.run.run_id)
+        waivers = read_log(home, period.key, build.data_fingerprint if build else None).waivers
         for result in results:
             waiver = waivers.get(result.rule_id)
             blocks = result.severity == "blocking" and waiver is None

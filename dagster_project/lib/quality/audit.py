@@ -135,10 +135,10 @@ def judge(home: Home, run_id: str, period_key: str, auto_approve: bool = False,
     ``record_problems`` are the findings of ``nq57 verify`` on the quarter's records; the
     review log is verified here in any case, so no caller can skip it.
     """
-    log = read_log(home, period_key)
-    verdict = read_verdict(home, run_id, period_key, waived_rules=set(log.waivers))
     build = read_build(home, run_id)
     fingerprint = build.data_fingerprint if build else None
+    log = read_log(home, period_key, fingerprint)
+    verdict = read_verdict(home, run_id, period_key, waived_rules=set(log.waivers))
     audit = Audit(
         period_key=period_key, run_id=run_id, data_fingerprint=fingerprint,
         rules_passed=verdict.passed, approval=approval_for(log, fingerprint),

@@ -44,6 +44,9 @@ class ReviewLog:
 
     period_key: str
     entries: tuple[dict[str, Any], ...]
+    # The data the log is read for (a build's fingerprint): only waivers given for exactly
+    # this data count. None: no waiver counts.
+    data_fingerprint: str | None = None
 
     @property
     def approvals(self) -> tuple[dict[str, Any], ...]:
@@ -52,8 +55,20 @@ class ReviewLog:
 
     @property
     def waivers(self) -> dict[str, dict[str, Any]]:
-        """The latest waiver per rule id."""
-        return {entry["rule_id"]: entry for entry in self.entries if entry["action"] == "waive"}
+        """The latest waiver per rule id given for this data: the waivers in force.
+
+        A waiver excuses the failing rows a reviewer saw; new or corrected files are other
+        rows, so it lapses when the data changes, as an approval does.
+        """
+        return {entry["rule_id"]: entry for entry in self.entries
+                if entry["action"] == "waive" and self.data_fingerprint is not None
+                and entry.get("data_fingerprint") == self.data_fingerprint}
+
+    @property
+    def lapsed_waivers(self) -> dict[str, dict[str, Any]]:
+        """The latest waiver per rule given for other data, for rules with none in force."""
+        return {entry["rule_id"]: entry for entry in self.entries
+                if entry["action"] == "waive" and entry["rule_id"] not in self.waivers}
 
 
 def review_log_path(home: Home, period_key: str) -> Path:
@@ -87,14 +102,18 @@ def _parse(line: str) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) and "sha256" in entry else None
 
 
-def read_log(home: Home, period_key: str) -> ReviewLog:
+def read_log(home: Home, period_key: str, data_fingerprint: str | None = None) -> ReviewLog:
     """The period's decisions (empty when nobody has decided anything yet).
+
+    ``data_fingerprint`` names the build the decisions are read for: its waivers are those
+    given for it (see ``ReviewLog.waivers``).
 
     Lines that are not whole entries are left out here; :func:`verify_log` names them, and
     the release gate refuses to publish while it names anything.
     """
     entries = (_parse(line) for line in _lines(home, period_key)[0])
-    return ReviewLog(period_key, tuple(entry for entry in entries if entry is not None))
+    return ReviewLog(period_key, tuple(entry for entry in entries if entry is not None),
+                     data_fingerprint)
 
 
 def log_head(home: Home, period_key: str) -> dict[str, Any]:
@@ -203,9 +222,22 @@ def approve(home: Home, period_key: str, by: str, at: datetime, data_fingerprint
                                       "run_id": run_id, "data_fingerprint": data_fingerprint})
 
 
+@dataclass(frozen=True)
+class AuditedData:
+    """What a decision is given for: a run's build, its fingerprint and the rules it failed."""
+
+    run_id: str
+    data_fingerprint: str
+    failed_rules: frozenset[str]
+
+
 def waive(home: Home, period_key: str, rule_id: str, by: str, reason: str,
-          at: datetime) -> dict[str, Any]:
-    """Record a justified exception to a blocking rule for the period."""
+          at: datetime, data: AuditedData) -> dict[str, Any]:
+    """Record a justified exception to a blocking rule, for the data of the latest audit.
+
+    Only a rule that fails in that audit can be waived, and only for that data: a waiver
+    given ahead of time, or kept after the data changed, would excuse rows nobody saw.
+    """
     rule = all_rules().get(rule_id)
     if rule is None:
         raise ReviewError(f"Không có quy tắc '{rule_id}' trong danh mục / no rule '{rule_id}' "
@@ -213,10 +245,16 @@ def waive(home: Home, period_key: str, rule_id: str, by: str, reason: str,
     if not rule.blocking:
         raise ReviewError(f"{rule_id} là cảnh báo, không chặn công bố nên không cần miễn trừ / "
                           f"{rule_id} is a warning: it does not block, so it needs no waiver")
+    if rule_id not in data.failed_rules:
+        raise ReviewError(f"{rule_id} đang đạt trong lần kiểm tra gần nhất (chạy {data.run_id}) "
+                          f"nên không có gì để miễn trừ / {rule_id} passes in the latest audit "
+                          f"(run {data.run_id}): there is nothing to waive")
     if not by.strip():
         raise ReviewError("Cần ghi tên người quyết định (--by) / the decider's name is needed")
     if len(reason.strip()) < MIN_REASON:
         raise ReviewError(f"Lý do miễn trừ cần cụ thể (ít nhất {MIN_REASON} ký tự) / the reason "
                           f"must be specific (at least {MIN_REASON} characters)")
     return _append(home, period_key, {"action": "waive", "rule_id": rule_id, "by": by.strip(),
-                                      "reason": reason.strip(), "at": at.isoformat()})
+                                      "reason": reason.strip(), "at": at.isoformat(),
+                                      "run_id": data.run_id,
+                                      "data_fingerprint": data.data_fingerprint})
