@@ -114,6 +114,13 @@ def test_check_writes_feedback_marking_the_bad_status_cell(tmp_path: Path, capsy
     listing = workbook[FEEDBACK_SHEET]
     assert listing.freeze_panes == "A2"
     assert listing.auto_filter.ref.startswith("A1:I")
+    # It prints: landscape A4, one page wide, headings on every page, no overprinting.
+    assert (listing.page_setup.orientation, listing.page_setup.fitToWidth) == ("landscape", 1)
+    assert listing.sheet_properties.pageSetUpPr.fitToPage
+    assert listing.print_title_rows == "$1:$1"
+    message_row = next(r for r in range(2, listing.max_row + 1)
+                       if listing.cell(r, 5).value == "status_unknown")
+    assert listing.row_dimensions[message_row].height > 15  # the message wraps
 
 
 def test_clean_file_gets_no_feedback(tmp_path: Path, capsys) -> None:

@@ -109,6 +109,11 @@ def test_every_table_is_a_sheet_listed_in_contents(book: tuple[Path, openpyxl.Wo
         assert wb[name]["A1"].font.b
     assert wb.properties.creator == "nq57"
     assert wb.properties.title == report.title
+    # Every sheet prints one A4 page wide, the contents sheet too (it was cut at the edge).
+    for ws in wb.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert contents.print_title_rows == "$5:$5"
     assert wb.properties.created == datetime(2026, 7, 5, 8, 30)
 
 

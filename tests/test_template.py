@@ -91,6 +91,12 @@ def test_template_lists_exactly_the_bodys_lead_tasks(bkhcn_template: Path,
     assert "Kỳ báo cáo: Tháng 07/2026" in titles
     assert "Số liệu tính đến ngày 31/07/2026" in titles
     assert "Cơ quan báo cáo: Bộ Khoa học và Công nghệ" in titles
+    # Long task names wrap in rows tall enough to hold them, and the sheet prints one page
+    # wide with the header on every page.
+    longest = max(rows, key=lambda code: len(expected[code]))
+    assert ws.row_dimensions[rows[longest]].height > 15
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("landscape", 1)
+    assert ws.print_title_rows.startswith("$")
 
 
 @pytest.mark.e2e

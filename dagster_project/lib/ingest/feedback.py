@@ -48,6 +48,7 @@ from dagster_project.lib.ingest.regular_files import open_regular
 from dagster_project.lib.ingest.submission import Problem
 from dagster_project.lib.ingest.workbook import read_sheets
 from dagster_project.lib.text.vntext import is_blank, match_key
+from dagster_project.lib.text.xlsx_print import fit_row_heights, print_setup
 from dagster_project.lib.text.xlsx_safe import is_formula_like, safe_cell
 
 __all__ = ["FEEDBACK_SHEET", "FEEDBACK_SUFFIX", "feedback_path", "write_feedback",
@@ -258,6 +259,8 @@ def _problem_sheet(ws: Worksheet, problems: Sequence[Problem], where: dict[int, 
     last = get_column_letter(len(_LIST_COLUMNS))
     ws.auto_filter.ref = f"A1:{last}{max(2, len(problems) + 1)}"
     ws.freeze_panes = "A2"
+    print_setup(ws, (1, 1))
+    fit_row_heights(ws)  # the messages wrap: each row as tall as its longest one
 
 
 # --- workbooks ----------------------------------------------------------------------------------

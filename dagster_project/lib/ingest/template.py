@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dagster_project.lib.ingest.contracts import Contract
 from dagster_project.lib.reference.agencies import Agency, AgencyDirectory
 from dagster_project.lib.reference.periods import parse_period, quarter_months
+from dagster_project.lib.text.xlsx_print import fit_row_heights, print_setup
 from dagster_project.lib.text.xlsx_safe import write_text
 
 __all__ = [
@@ -378,10 +379,8 @@ def _report_sheet(ws: Worksheet, agency: Agency, month: date, as_of: date,
             first=signer_first)
 
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, (HEADER_ROW, HEADER_ROW))
+    fit_row_heights(ws, HEADER_ROW + 1)  # long task names wrap instead of overprinting
     _protect(ws)
 
 

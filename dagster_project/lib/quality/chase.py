@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import openpyxl
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from dagster_project.lib.home.paths import Home
+from dagster_project.lib.text.xlsx_print import fit_row_heights, print_setup
 
 NOT_RECEIVED = "chưa gửi báo cáo / no report received"
 REJECTED = "báo cáo bị từ chối, cần gửi lại / report rejected, send a corrected file"
@@ -85,17 +85,6 @@ HEADINGS = ("Mã cơ quan\nBody code", "Cơ quan\nBody", "Loại\nKind", "Cần 
 WIDTHS = (14, 44, 14, 44, 40, 10)
 
 
-def _page_setup(sheet: Worksheet) -> None:
-    """Print on landscape A4, one page wide, the heading row on every page."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "3:3"
-    sheet.freeze_panes = "A4"
-
-
 def write_chase_workbook(gaps: list[Gap], month: date, path: Path) -> Path:
     """The chase list as a workbook the office can print or mail merge."""
     workbook = openpyxl.Workbook()
@@ -117,7 +106,9 @@ def write_chase_workbook(gaps: list[Gap], month: date, path: Path) -> Path:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
-    _page_setup(sheet)
+    sheet.freeze_panes = "A4"
+    print_setup(sheet, (3, 3))
+    fit_row_heights(sheet, 3)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".xlsx.partial")
     workbook.save(partial)

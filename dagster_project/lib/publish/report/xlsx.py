@@ -45,6 +45,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dagster_project.lib.home.paths import replacing
 from dagster_project.lib.publish.report.model import Column, Formatter, Report, Status, Table
 from dagster_project.lib.text.vnformat import MISSING
+from dagster_project.lib.text.xlsx_print import fit_row_heights, print_setup
 from dagster_project.lib.text.xlsx_safe import write_text
 
 __all__ = ["CONTENTS_SHEET", "sheet_names", "write_workbook"]
@@ -249,12 +250,9 @@ def _write_table(ws: Worksheet, table: Table, report: Report, fmt: Formatter) ->
     if table.columns:
         last = get_column_letter(len(table.columns))
         ws.auto_filter.ref = f"A{_HEADER_ROW}:{last}{_HEADER_ROW + len(table.rows)}"
-        ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, (_HEADER_ROW, _HEADER_ROW) if table.columns else None)
     _fit_columns(ws, table, fmt)
+    fit_row_heights(ws, _HEADER_ROW)
 
 
 def _write_contents(ws: Worksheet, report: Report, tables: list[Table], names: list[str],
@@ -291,6 +289,7 @@ def _write_contents(ws: Worksheet, report: Report, tables: list[Table], names: l
     ws.column_dimensions["A"].width = min(max(width_a, _MIN_WIDTH), _MAX_WIDTH)
     ws.column_dimensions["B"].width = min(max(width_b, _MIN_WIDTH), _MAX_WIDTH)
     ws.column_dimensions["C"].width = max(len(labels["rows"]) + 2, _MIN_WIDTH)
+    print_setup(ws, (header, header), landscape=False)  # one page wide: never cut at the edge
 
 
 # --------------------------------------------------------------------------- workbook
