@@ -73,7 +73,6 @@ def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
         if not (folder / "done").exists():
             shutil.rmtree(folder, ignore_errors=True)
             home.mkdir(parents=True)
-            (folder / "home_ok.started").touch()  # outside the home: when the run began
             with pytest.MonkeyPatch.context() as monkeypatch:
                 monkeypatch.setenv("NQ57_HOME", str(home))
                 assert main(["run", "--inbox", str(demo_inbox), "--period", "2026-Q2",

@@ -208,10 +208,14 @@ def test_the_release_carries_the_quality_annex(published_home: Path) -> None:
 def test_run_keeps_dbt_results_and_leaves_no_target_folders(published_home: Path) -> None:
     from dagster_project.lib.home.paths import DBT_PROJECT_DIR
 
-    started = (published_home.parent / "home_ok.started").stat().st_mtime
-    # Folders from runs killed before this session are swept only once stale.
-    leftovers = (DBT_PROJECT_DIR / "target").glob("nq57_dbt_models-*")
-    assert not [p for p in leftovers if p.stat().st_mtime >= started]
+    # dagster-dbt names each invocation's folder <op>-<run id[:7]>-<uuid[:7]>. Only this
+    # home's runs are looked for: other tests build in parallel and their folders come and
+    # go, and folders of runs killed before this session are swept only once stale.
+    runs = [path.name for path in (published_home / "runs").iterdir()]
+    assert runs
+    leftovers = [path.name for run_id in runs
+                 for path in (DBT_PROJECT_DIR / "target").glob(f"nq57_dbt_models-{run_id[:7]}-*")]
+    assert leftovers == []
     assert list((published_home / "runs").glob("*/dbt_run_results.json"))
 
 
