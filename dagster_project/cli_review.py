@@ -10,7 +10,7 @@ from typing import Any
 from dagster_project.console import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from dagster_project.console import say as _say
 from dagster_project.lib.home.paths import Home
-from dagster_project.lib.quality.audit import approval_for, read_build
+from dagster_project.lib.quality.audit import Build, approval_for, read_build
 from dagster_project.lib.quality.gate import RuleResult, latest_gate_results
 from dagster_project.lib.quality.review import (
     AuditedData,
@@ -121,16 +121,22 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK if not blocking_open and not problems else EXIT_FAILED
 
 
+def _audited_build(home: Home, period_key: str) -> tuple[str, list[RuleResult], Build] | None:
+    """The period's latest audit with the build it judged: what a decision is given for."""
+    audit = latest_audit(home, period_key)
+    build = read_build(home, audit[0]) if audit else None
+    return None if audit is None or build is None else (*audit, build)
+
+
 def cmd_approve(args: argparse.Namespace) -> int:
     """Record a sign-off of the data the period's latest audit built."""
     home = Home.from_env()
-    audit = latest_audit(home, args.period)
-    build = read_build(home, audit[0]) if audit else None
-    if audit is None or build is None:
+    audited = _audited_build(home, args.period)
+    if audited is None:
         _say(f"nq57: chưa có dữ liệu để phê duyệt cho {args.period}: chạy `nq57 run` trước / "
              f"nothing to approve for {args.period}: run the pipeline first")
         return EXIT_USAGE
-    run_id, results = audit
+    run_id, results, build = audited
     log = read_log(home, args.period, build.data_fingerprint)
     open_blocking = [r.rule_id for r in results if not r.passed and r.severity == "blocking"
                      and r.rule_id not in log.waivers]
@@ -153,14 +159,14 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_waive(args: argparse.Namespace) -> int:
     """Record a justified exception for a blocking rule that fails in the latest audit."""
     home = Home.from_env()
-    audit = latest_audit(home, args.period)
-    build = read_build(home, audit[0]) if audit else None
-    if audit is None or build is None:
+    audited = _audited_build(home, args.period)
+    if audited is None:
         _say(f"nq57: chưa có kết quả kiểm tra để miễn trừ cho {args.period}: chạy `nq57 run` "
              f"trước / nothing audited to waive for {args.period}: run the pipeline first")
         return EXIT_USAGE
-    data = AuditedData(audit[0], build.data_fingerprint,
-                       frozenset(r.rule_id for r in audit[1] if not r.passed))
+    run_id, results, build = audited
+    data = AuditedData(run_id, build.data_fingerprint,
+                       frozenset(r.rule_id for r in results if not r.passed))
     try:
         entry = waive(home, args.period, args.rule, args.by, args.reason,
                       datetime.now(VIETNAM_TIME), data)
@@ -168,7 +174,7 @@ def cmd_waive(args: argparse.Namespace) -> int:
         _say(f"nq57: {error}")
         return EXIT_USAGE
     _say(f"Đã ghi miễn trừ / waiver recorded: {entry['rule_id']} for {args.period} by "
-         f"{entry['by']}, for data {build.data_fingerprint[:12]} (run {audit[0]}); it lapses "
+         f"{entry['by']}, for data {build.data_fingerprint[:12]} (run {run_id}); it lapses "
          "when the data changes / hết hiệu lực khi dữ liệu thay đổi")
     return EXIT_OK
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from dagster_project.console import EXIT_OK
 from dagster_project.console import say as _say
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.inbox import pending_files
+from dagster_project.lib.ingest.landing import latest_received_month
 from dagster_project.lib.publish.release import latest_release
 from dagster_project.lib.quality.audit import read_audit, read_build
 from dagster_project.lib.quality.chase import NoReferenceError, reporting_gaps
@@ -89,25 +90,13 @@ def _quarantined_by_quarter(home: Home) -> dict[str, int]:
     return dict(rows)
 
 
-def _latest_reported_month(home: Home) -> date | None:
-    """The latest month some progress report was received for (landing records)."""
-    records = home.landing / "submission"
-    if not any(records.glob("*.parquet")):
-        return None
-    with duckdb.connect() as con:
-        (month,) = con.execute(
-            "select max(reporting_month) from read_parquet(?, union_by_name = true) "
-            "where source = 'progress_report'", [str(records / "*.parquet")]).fetchone()
-    return month
-
-
 def _missing_bodies(home: Home) -> tuple[str | None, list[dict[str, str]]]:
     """The latest month with progress reports, and the bodies with none accepted for it.
 
     The same list as the month's chase workbook (``reporting_gaps``); nothing when no
     warehouse lists the reporting bodies yet.
     """
-    month = _latest_reported_month(home)
+    month = latest_received_month(home, "progress_report")
     if month is None:
         return None, []
     try:

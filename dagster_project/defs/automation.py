@@ -45,6 +45,7 @@ from dagster_project.defs.resources import Nq57Settings
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.inbox import pending_files
 from dagster_project.lib.ingest.isolation import parse_files
+from dagster_project.lib.ingest.landing import latest_received_month
 from dagster_project.lib.quality.chase import chase_path, reporting_gaps, write_chase_workbook
 from dagster_project.lib.reference.periods import previous_period, quarter_key
 
@@ -79,14 +80,7 @@ def _quarters(paths: Iterable[Path]) -> dict[Path, str | None]:
 
 
 def _latest_landed_quarter(home: Home) -> str | None:
-    import duckdb
-
-    pattern = home.landing / "submission" / "*.parquet"
-    if not any(pattern.parent.glob("*.parquet")):
-        return None
-    with duckdb.connect() as con:
-        (month,) = con.execute("select max(reporting_month) from read_parquet(?, "
-                               "union_by_name = true)", [str(pattern)]).fetchone()
+    month = latest_received_month(home)
     return quarter_key(month) if month else None
 
 

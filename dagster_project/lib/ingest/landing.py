@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +272,23 @@ def _quarantine_row(problem: Problem, sha256: str, received_at: datetime,
         "message_vi": problem.message_vi,
         "message_en": problem.message_en,
     }
+
+
+def latest_received_month(home: Home, source: str | None = None) -> date | None:
+    """The latest month a received file reported on (of ``source`` only, when given).
+
+    Read from the submission records, which every ingest brings up to date, rejected files
+    included; None before anything with a month has been received.
+    """
+    records = home.landing / "submission"
+    if not any(records.glob("*.parquet")):
+        return None
+    with duckdb.connect() as con:
+        (month,) = con.execute(
+            "select max(reporting_month) from read_parquet(?, union_by_name = true) "
+            "where ? is null or source = ?", [str(records / "*.parquet"), source, source],
+        ).fetchone()
+    return month
 
 
 def ensure_ingest_tables(home: Home) -> None:
