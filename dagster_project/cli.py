@@ -154,6 +154,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     readable = [index for index in range(len(args.files)) if index not in verdicts]
     paths = [Path(args.files[index]) for index in readable]
     submissions = _check_files(paths, parse_files)
+    unchecked = _run_file_rules(submissions)
     feedback = (_write_feedback(args.feedback, paths, submissions) if args.feedback
                 else [None] * len(paths))
     written = dict(zip(readable, feedback, strict=True))
@@ -169,8 +170,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             _say_verdict(name, status, submission, written.get(index))
     all_accepted = all(report["status"] == "accepted" for report in reports)
     if args.json:
-        _say(json_text({"files": reports, "all_accepted": all_accepted}))
+        _say(json_text({"files": reports, "all_accepted": all_accepted,
+                        "unchecked_rules": unchecked}))
+    elif unchecked:
+        _say(f"Chưa kiểm tra được {', '.join(unchecked)}: không có kho dữ liệu trong NQ57_HOME "
+             f"để đối chiếu / could not check {', '.join(unchecked)}: no warehouse in "
+             "NQ57_HOME to look the rows up in (run `nq57 run` once, or set NQ57_HOME)")
     return EXIT_OK if all_accepted else EXIT_FAILED
+
+
+def _run_file_rules(submissions: Sequence[Any]) -> list[str]:
+    """The gate's per-file rules on each file (as errors); the rules that could not run."""
+    from dagster_project.lib.quality.file_rules import check_file_rules
+
+    return check_file_rules(submissions, Home.from_env().warehouse).unchecked
 
 
 def _check_files(paths: Sequence[Path], parse_files: Any) -> list[Any]:

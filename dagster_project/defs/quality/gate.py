@@ -52,7 +52,7 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
         period_key = context.run.tags.get(PARTITION_TAG)
         raw: list[dict] = []
         period, results = run_suite(home.run_warehouse(context.run.run_id), suite, period_key,
-                                    raw=raw)
+                                    raw=raw, landing=home.landing)
         write_results(home, context.run.run_id, suite, period, results)
         write_gx_result(home, context.run.run_id, suite, raw[0])
         # A blocking rule a reviewer waived for the period fails as a warning: it is shown,

@@ -42,6 +42,8 @@ class Rule:
     message_vi: str
     message_en: str
     area: str = ""
+    # For a rule one file can break on its own: the file's column a failing row points at.
+    file_column: str | None = None
 
     @property
     def check_name(self) -> str:
@@ -68,6 +70,10 @@ class Suite:
     # Rows behind a failure of a rule that judges aggregates (e.g. a monthly share): shown
     # as the failing rows when GX cannot point at rows of the batch itself.
     detail_query: str | None = None
+    # A suite of rules that one file can break on its own reads ``{file_rows}``: the rows
+    # of this landed table. ``nq57 check`` validates each file's rows with it, the gate the
+    # rows of the period's current files, so a file ``check`` accepts cannot block alone.
+    file_table: str | None = None
 
 
 @dataclass
@@ -129,6 +135,7 @@ def _rule(raw: dict[str, Any], area: Area) -> Rule:
         expectation=raw["expectation"], kwargs=dict(raw.get("kwargs") or {}),
         message_vi=" ".join(raw["message_vi"].split()),
         message_en=" ".join(raw["message_en"].split()), area=area.id,
+        file_column=raw.get("file_column"),
     )
 
 
@@ -153,10 +160,49 @@ def load_catalogue(folder: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
                         f"catalogue: {rule['id']} names unknown {rule['expectation']}")
                 seen.add(rule["id"])
                 rules.append(_rule(rule, area))
+            _check_file_table(path, suite)
             suites.append(Suite(suite["name"], suite["asset"], suite.get("description", ""),
                                 suite["query"], tuple(rules), area.id,
-                                suite.get("agency_column"), suite.get("detail_query")))
+                                suite.get("agency_column"), suite.get("detail_query"),
+                                suite.get("file_table")))
     return tuple(suites)
+
+
+def _check_file_table(path: Path, suite: dict[str, Any]) -> None:
+    """A suite of per-file rules names a landed table and reads it through ``{file_rows}``."""
+    from dagster_project.lib.ingest.landed import landed_tables
+
+    table = suite.get("file_table")
+    if table is None:
+        return
+    if table not in landed_tables():
+        raise ValueError(f"catalogue: {path.name}: suite {suite['name']} reads unknown "
+                         f"landed table {table!r}")
+    if "{file_rows}" not in suite["query"]:
+        raise ValueError(f"catalogue: {path.name}: suite {suite['name']} names a file_table "
+                         "but its query does not read {file_rows}")
+
+
+def file_rows_relation(con: duckdb.DuckDBPyConnection, suite: Suite, landing: Path,
+                       period: ReportingPeriod) -> str:
+    """The rows a per-file suite reads in the gate: its table's rows in the period's files.
+
+    The files are those that stand for their body and month (``int_submissions_current``)
+    with a reporting month in the period, read as landed, so the gate judges exactly the
+    rows ``nq57 check`` judged in each file.
+    """
+    from dagster_project.lib.ingest.landed import landed_tables
+
+    table = landed_tables()[suite.file_table or ""]
+    folder = landing / table.family / table.name
+    current = con.execute(
+        "select file_sha256 from intermediate.int_submissions_current where is_current"
+        " and reporting_month between ? and ? order by file_sha256",
+        [period.start, period.end]).fetchall()
+    files = [path for (sha256,) in current if (path := folder / f"{sha256}.parquet").exists()]
+    listed = ", ".join("'" + str(path).replace("'", "''") + "'"
+                       for path in files or [folder / "_empty.parquet"])
+    return f"read_parquet([{listed}], union_by_name = true)"
 
 
 def resolve_period(con: duckdb.DuckDBPyConnection, period_key: str | None) -> ReportingPeriod:
@@ -225,12 +271,14 @@ def _json_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None,
-                   raw: list[dict[str, Any]] | None = None) -> list[RuleResult]:
+                   raw: list[dict[str, Any]] | None = None,
+                   rows_out: dict[str, pd.DataFrame] | None = None) -> list[RuleResult]:
     """Validate one batch against one suite with GX; one result per rule.
 
     Results are asked for in full (``COMPLETE``) so that failing rows can be shown per
     agency; batches are small (one quarter of one mart). ``raw``, if given, receives GX's
-    own validation result (for Data Docs).
+    own validation result (for Data Docs); ``rows_out``, every failing row by rule id (the
+    results keep the first ``FAILING_ROWS_KEPT``).
     """
     import great_expectations as gx
 
@@ -259,6 +307,8 @@ def validate_suite(suite: Suite, frame: pd.DataFrame, context: Any = None,
         detail = dict(expectation_result.result or {})
         passed = bool(expectation_result.success)
         rows = _failing_rows(rule, frame, detail, passed)
+        if rows_out is not None:
+            rows_out[rule.id] = rows
         by_agency = _count_by_agency(rows, suite.agency_column)
         results.append(RuleResult(
             rule_id=rule.id, check_name=rule.check_name, suite=suite.name, asset=suite.asset,
@@ -282,15 +332,22 @@ def _with_detail(results: list[RuleResult], suite: Suite, detail: pd.DataFrame
 
 
 def run_suite(warehouse: Path, suite: Suite, period_key: str | None,
-              raw: list[dict[str, Any]] | None = None) -> tuple[ReportingPeriod, list[RuleResult]]:
+              raw: list[dict[str, Any]] | None = None, landing: Path | None = None,
+              ) -> tuple[ReportingPeriod, list[RuleResult]]:
     """Pull the suite's batch for the period from the warehouse and validate it.
 
-    ``raw``, if given, receives GX's own validation result (for Data Docs).
+    ``raw``, if given, receives GX's own validation result (for Data Docs). ``landing`` is
+    where a per-file suite reads the landed rows (default: the home of the working
+    warehouse, ``<home>/landing``).
     """
     with bounded_connection(warehouse, spill_under=warehouse.parent / "tmp",
                             read_only=True) as con:
         period = resolve_period(con, period_key)
-        frame = con.execute(suite.query.format(**period.sql_params())).fetchdf()
+        params = period.sql_params()
+        if suite.file_table:
+            params["file_rows"] = file_rows_relation(
+                con, suite, landing or warehouse.parent / "landing", period)
+        frame = con.execute(suite.query.format(**params)).fetchdf()
         results = validate_suite(suite, frame, raw=raw)
         if suite.detail_query and any(not r.passed and not r.failing_by_agency
                                       for r in results):

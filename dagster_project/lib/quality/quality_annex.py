@@ -454,5 +454,6 @@ def rule_history(home: Home, warehouse: Path, period_key: str, count: int = 2
             history[key] = [result for results in recorded.values() for result in results]
         else:
             history[key] = [result for suite in suites
-                            for result in run_suite(warehouse, suite, key)[1]]
+                            for result in run_suite(warehouse, suite, key,
+                                                       landing=home.landing)[1]]
     return history
