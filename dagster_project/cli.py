@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster_project.cli_home import add_home_commands
+from dagster_project.cli_reject import add_reject_command
 from dagster_project.cli_review import add_review_commands
 from dagster_project.cli_status import add_status_command
 from dagster_project.console import (
@@ -70,7 +71,7 @@ EXIT_CODES = ("Exit codes: 0 success; 1 rejected files, a refused gate or a home
               "(disk full, permission denied, a crash): one line here, the trace in "
               "NQ57_HOME/logs/errors.log.")
 # Commands that change the home: they hold its writer lock while they run.
-WRITERS = frozenset({"run", "demo", "approve", "waive", "backup", "restore"})
+WRITERS = frozenset({"run", "demo", "approve", "waive", "reject", "backup", "restore"})
 
 
 
@@ -640,6 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.set_defaults(func=cmd_template)
 
     add_review_commands(commands)
+    add_reject_command(commands)
     add_home_commands(commands)
     add_status_command(commands)
     for name, sub in commands.choices.items():

@@ -33,6 +33,7 @@ from dagster_project.lib.quality.audit import record_build
 from dagster_project.lib.quality.dbt_manifest import require_manifest
 from dagster_project.lib.quality.dbt_rules import dbt_results, load_dbt_rules, read_manifest
 from dagster_project.lib.quality.gate import DBT_SUITE, resolve_period, write_results
+from dagster_project.lib.quality.set_aside import write_set_aside_table
 from dagster_project.lib.reference.periods import VIETNAM_TIME
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -76,6 +77,7 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     """
     home = nq57.home_dir()
     staging = prepare_staging(home, context.run.run_id)
+    write_set_aside_table(home)  # the files reviewers set aside, as the logs now decide
     with _environment(NQ57_HOME=str(home.root), NQ57_WAREHOUSE=str(staging)):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     stop = _stop_at_exit(invocation.process, invocation.target_path)

@@ -71,9 +71,22 @@ INGEST_SCHEMAS: dict[str, dict[str, str]] = {
     },
 }
 
+# Received files a reviewer set aside (``nq57 reject``), as the review logs decide; read by
+# the warehouse from NQ57_HOME/reviews/ (see lib.quality.set_aside).
+DECISION_SCHEMAS: dict[str, dict[str, str]] = {
+    "set_aside": {
+        "file_sha256": "VARCHAR",
+        "period_key": "VARCHAR",
+        "set_aside_by": "VARCHAR",
+        "reason": "VARCHAR",
+        "set_aside_at": "TIMESTAMP",
+    },
+}
+
 TABLE_SCHEMAS: dict[str, dict[str, str]] = {
     **{name: table.schema for name, table in landed_tables().items()},
     **INGEST_SCHEMAS,
+    **DECISION_SCHEMAS,
 }
 
 

@@ -28,8 +28,8 @@ from dagster_project.lib.home.paths import Home
 from dagster_project.lib.quality.dbt_rules import all_rules
 from dagster_project.lib.reference.periods import PERIOD_KEY
 
-__all__ = ["ReviewError", "ReviewLog", "approve", "log_head", "read_log", "recorded_heads",
-           "review_log_path", "verify_log", "waive"]
+__all__ = ["ReviewError", "ReviewLog", "append_decision", "approve", "log_head", "read_log",
+           "recorded_heads", "review_log_path", "verify_log", "waive"]
 
 MIN_REASON = 15  # characters: a reason a later reader can act on, not "ok"
 
@@ -206,6 +206,11 @@ def _append(home: Home, period_key: str, entry: dict[str, Any]) -> dict[str, Any
         handle.flush()
         os.fsync(handle.fileno())
     return entry
+
+
+def append_decision(home: Home, period_key: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """Append a decision of another kind (e.g. setting a file aside) to the period's log."""
+    return _append(home, period_key, entry)
 
 
 def approve(home: Home, period_key: str, by: str, at: datetime, data_fingerprint: str,
