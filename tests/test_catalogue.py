@@ -81,20 +81,21 @@ def _passed(suite: Suite, frame: pd.DataFrame) -> dict[str, bool]:
 
 def test_a_report_dated_outside_its_month_blocks(suites) -> None:
     frame = pd.DataFrame({
-        "task_id": ["NQ57-0001", "NQ57-0002"], "reporting_agency_id": ["BYT", "BYT"],
+        "task_code": ["NQ57-0001", "NQ57-0002"], "reporting_agency_id": ["BYT", "BYT"],
         "reporting_month": [date(2026, 6, 1)] * 2, "as_of_date": [date(2026, 6, 29)] * 2,
-        "reported_status": ["done", "in_progress"],
-        "completion_date": [date(2026, 6, 20), None], "as_of_in_month": [True, True],
+        "completion_date": [date(2026, 6, 20), None], "completed_by_as_of": [True, True],
+        "as_of_in_month": [True, True],
     })
-    suite = suites["task_progress_report_rows"]
-    assert _passed(suite, frame) == {"TASK-130": True, "TASK-131": True}
+    suite = suites["task_report_dates"]
+    assert _passed(suite, frame) == {"TASK-021": True, "TASK-131": True}
     # 29/6/2027 typed for 29/6/2026: the quarter would be judged a year late.
     bad = frame.assign(as_of_date=[date(2026, 6, 29), date(2027, 6, 29)],
                        as_of_in_month=[True, False])
     results = {r.rule_id: r for r in validate_suite(suite, bad)}
     assert not results["TASK-131"].passed and results["TASK-131"].failing_by_agency == {"BYT": 1}
-    twice = pd.concat([frame, frame.iloc[[1]]])
-    assert _passed(suite, twice)["TASK-130"] is False
+    reports = suites["task_progress_report_rows"]
+    twice = pd.concat([frame, frame.iloc[[1]]]).rename(columns={"task_code": "task_id"})
+    assert _passed(reports, twice)["TASK-130"] is False
 
 
 def test_a_commune_under_another_province_blocks(suites) -> None:

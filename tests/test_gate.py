@@ -89,6 +89,7 @@ def test_failing_rows_are_counted_per_agency(suites) -> None:
 def test_an_empty_batch_rule_lists_every_row_as_failing(suites) -> None:
     frame = pd.DataFrame({"task_code": ["X-1", "X-2", "X-3"],
                           "reporting_agency_id": ["BYT", "BYT", "HNI"]})
-    (result,) = validate_suite(suites["task_reports_registered"], frame)
+    (result,) = validate_suite(suites["submission_rejected_unanswered"], frame)
     assert not result.passed
     assert result.failing_by_agency == {"BYT": 2, "HNI": 1}
+    assert [row["task_code"] for row in result.failing_rows] == ["X-1", "X-2", "X-3"]
