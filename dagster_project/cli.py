@@ -249,11 +249,17 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 # --- nq57 run -----------------------------------------------------------------------------
 class _ProgressHandler(logging.Handler):
-    """Prints one line per step started/finished, so long runs show where they are."""
+    """Prints one line per step started/finished, so long runs show where they are.
+
+    The gate's suites are a step each: while they run, one progress bar counts them (see
+    ``lib.text.progress``) and their step lines are printed above it.
+    """
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)  # Dagster logs step events at DEBUG
         self.started: dict[str, float] = {}
+        self.suites: Any = None  # the gate's progress while its suites run
+        self.suite_steps: frozenset[str] = frozenset()
 
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_meta", {}).get("dagster_event")
@@ -262,12 +268,50 @@ class _ProgressHandler(logging.Handler):
         step = event.step_key or ""
         if event.event_type_value == "STEP_START":
             self.started[step] = time.monotonic()
-            _say(f"  → {step}")
+            self._follow_suites(step)
+            self._say(f"  → {step}")
         elif event.event_type_value in {"STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}:
             took = time.monotonic() - self.started.get(step, time.monotonic())
             mark = {"STEP_SUCCESS": "✓", "STEP_FAILURE": "✗", "STEP_SKIPPED": "·"}[
                 event.event_type_value]
-            _say(f"  {mark} {step} ({took:.1f} s)")
+            self._say(f"  {mark} {step} ({took:.1f} s)")
+            if self.suites is not None and step in self.suite_steps:
+                self.suites.advance()
+                if self.suites.done >= len(self.suite_steps):
+                    self.end_suites()
+        elif event.event_type_value in {"PIPELINE_SUCCESS", "PIPELINE_FAILURE",
+                                        "PIPELINE_CANCELED"}:
+            self.end_suites()
+
+    def _follow_suites(self, step: str) -> None:
+        """Start counting the suites at the first one; stop at any other step."""
+        from dagster_project.defs.quality.gate import GATE_CHECKS
+        from dagster_project.lib.text.progress import reporter
+
+        self.suite_steps = self.suite_steps or frozenset(c.node_def.name for c in GATE_CHECKS)
+        if step not in self.suite_steps:
+            self.end_suites()
+        elif self.suites is None:
+            self.suites = reporter("Gate suites / Bộ kiểm tra", total=len(self.suite_steps))
+
+    def _say(self, message: str) -> None:
+        (_say if self.suites is None else self.suites.say)(message)
+
+    def end_suites(self) -> None:
+        """Close the suites' progress, if it is on screen."""
+        suites, self.suites = self.suites, None
+        if suites is not None:
+            suites.close()
+
+
+def _end_progress() -> None:
+    """Stop any progress bar the run left on screen (a run that was interrupted)."""
+    from dagster_project.lib.text.progress import end_bars
+
+    for handler in logging.getLogger("nq57.progress").handlers:
+        if isinstance(handler, _ProgressHandler):
+            handler.end_suites()
+    end_bars()
 
 
 def _progress_logger():
@@ -329,6 +373,7 @@ def _execute(home: Home, inbox: Path | None, period: str | None, verbose: bool,
             return job.execute_in_process(run_config=run_config, instance=instance,
                                           partition_key=period, raise_on_error=False)
     finally:
+        _end_progress()
         CONSOLE.pop()
 
 
@@ -503,7 +548,11 @@ def _default_period(home: Home, inbox: Path | None, verbose: bool) -> str | None
     """Without --period: ingest first (idempotent), then take the latest reported quarter."""
     from dagster_project.lib.ingest.inbox import ingest_inbox
 
-    ingest_inbox(home, inbox or home.inbox)
+    CONSOLE.append(sys.stdout)  # where the landing's progress goes, as in the run's steps
+    try:
+        ingest_inbox(home, inbox or home.inbox)
+    finally:
+        CONSOLE.pop()
     return _latest_landed_quarter(home)
 
 

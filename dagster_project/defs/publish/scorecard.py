@@ -29,7 +29,7 @@ from dagster_project.lib.publish.release import (
     publish_release,
 )
 from dagster_project.lib.publish.report.context import GateSummary
-from dagster_project.lib.publish.report.publish import gate_notes, write_report
+from dagster_project.lib.publish.report.publish import DOCUMENTS, gate_notes, write_report
 from dagster_project.lib.quality.audit import Audit, read_audit
 from dagster_project.lib.quality.data_docs import write_data_docs
 from dagster_project.lib.quality.gate import (
@@ -42,6 +42,7 @@ from dagster_project.lib.quality.gate import (
 from dagster_project.lib.quality.quality_annex import rule_history, write_quality_annex
 from dagster_project.lib.quality.review import ReviewLog, log_head, read_log
 from dagster_project.lib.reference.periods import VIETNAM_TIME
+from dagster_project.lib.text.progress import progress
 from dagster_project.lib.text.vnformat import fmt_datetime
 
 
@@ -166,9 +167,10 @@ def render_scorecard(home: Home, run_id: str, period_key: str, warehouse: Path,
     folder = home.runs / run_id / "scorecard"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with (duckdb.connect(str(warehouse), read_only=True) as con,
+          progress("Rendering the scorecard / Kết xuất bảng đánh giá", total=DOCUMENTS) as bar):
         write_report(con, period_key, folder, generated_at=datetime.now(VIETNAM_TIME),
-                     gate=gate_summary(audit, verdict, reviews))
+                     gate=gate_summary(audit, verdict, reviews), written=bar.advance)
     (folder / "gate.json").write_text(json.dumps({
         "period": period_key,
         "run_id": run_id,

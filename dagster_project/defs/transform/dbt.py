@@ -35,6 +35,7 @@ from dagster_project.lib.quality.dbt_rules import dbt_results, load_dbt_rules, r
 from dagster_project.lib.quality.gate import DBT_SUITE, resolve_period, write_results
 from dagster_project.lib.quality.set_aside import write_set_aside_table
 from dagster_project.lib.reference.periods import VIETNAM_TIME
+from dagster_project.lib.text.progress import Progress, progress
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -82,7 +83,15 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     stop = _stop_at_exit(invocation.process, invocation.target_path)
     try:
-        yield from invocation.stream()
+        with progress("dbt build / Dựng kho dữ liệu", total=None) as bar:
+            # What ``invocation.stream()`` does, counting each node dbt finishes on the way.
+            for event in invocation.stream_raw_events():
+                yield from event.to_default_asset_events(
+                    manifest=invocation.manifest,
+                    dagster_dbt_translator=invocation.dagster_dbt_translator,
+                    context=invocation.context, target_path=invocation.target_path,
+                    project=invocation.project)
+                _count_node(bar, event.raw_event)
         run_results = invocation.get_artifact("run_results.json")
     finally:
         atexit.unregister(stop)
@@ -92,6 +101,25 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
         raise RuntimeError(f"dbt build failed: {failed or 'see the dbt log above'}")
     _record_audit_inputs(home, context.run.run_id, context.run.tags.get(PARTITION_TAG),
                          staging, run_results)
+
+
+# The event dbt logs (at its default level) when it is done with a node: built, tested,
+# failed or skipped. Each carries the node's index and the number of nodes the build runs.
+NODE_DONE = frozenset({
+    "LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult", "LogNodeResult",
+    "LogNodeNoOpResult", "LogFunctionResult", "SkippingDetails", "LogSkipBecauseError"})
+
+
+def _count_node(bar: Progress, raw_event: Mapping[str, Any]) -> None:
+    """Advance the build's progress at each node done; dbt's events carry the total."""
+    name = (raw_event.get("info") or {}).get("name")
+    data = raw_event.get("data") or {}
+    if name not in NODE_DONE and name != "LogStartLine":
+        return
+    if bar.total is None and isinstance(data.get("total"), int):
+        bar.set_total(data["total"])
+    if name in NODE_DONE:
+        bar.advance()
 
 
 def _record_audit_inputs(home: Home, run_id: str, period_key: str | None, staging: Path,

@@ -47,6 +47,7 @@ from dagster_project.lib.ingest.submission import (
 )
 from dagster_project.lib.ingest.workbook import SUPPORTED_SUFFIXES
 from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.text.progress import progress
 
 
 @dataclass
@@ -165,10 +166,14 @@ def ingest_inbox(
         for path, (export, mapping) in exports.items():
             log(f"{path.name}: {export.contract.label_en}, read by DuckDB")
             _land_export(home, path, new_files[path], export, mapping, writer, summary)
-        for number, submission in enumerate(parse_files(sheets, limits), start=1):
-            _land(home, submission, writer, summary)
-            if number % 250 == 0:
-                log(f"{number}/{len(sheets)} files landed")
+        with progress("Reading files / Đọc tệp", total=len(sheets)) as bar:
+            parsed = parse_files(sheets, limits, parsed=bar.advance)
+        with progress("Landing files / Tiếp nhận tệp", total=len(sheets)) as bar:
+            for number, submission in enumerate(parsed, start=1):
+                _land(home, submission, writer, summary)
+                bar.advance()
+                if number % 250 == 0:
+                    log(f"{number}/{len(sheets)} files landed")
     return summary
 
 

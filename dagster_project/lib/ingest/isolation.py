@@ -19,7 +19,7 @@ import re
 import resource
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,9 +171,13 @@ def _pool(workers: int, limits: Limits, stderr_folder: str) -> futures.ProcessPo
     return worker_pool(workers, _init_worker, (limits.memory_bytes, stderr_folder))
 
 
-def _run_batch(paths: Sequence[Path], workers: int,
-               limits: Limits) -> tuple[dict[Path, ParsedSubmission], list[Path], str]:
-    """Parse a batch; return what finished, the files caught in a broken pool, and why."""
+def _run_batch(paths: Sequence[Path], workers: int, limits: Limits,
+               parsed: Callable[[], None] = lambda: None,
+               ) -> tuple[dict[Path, ParsedSubmission], list[Path], str]:
+    """Parse a batch; return what finished, the files caught in a broken pool, and why.
+
+    ``parsed`` is called as each file is done (for the run's progress).
+    """
     done: dict[Path, ParsedSubmission] = {}
     broken: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="nq57-readers-") as logs:
@@ -185,23 +189,28 @@ def _run_batch(paths: Sequence[Path], workers: int,
                     done[jobs[job]] = job.result()
                 except futures.process.BrokenProcessPool:
                     broken.append(jobs[job])
+                else:
+                    parsed()
         return done, broken, last_words(Path(logs)) if broken else ""
 
 
-def parse_files(paths: Sequence[Path], limits: Limits | None = None) -> list[ParsedSubmission]:
+def parse_files(paths: Sequence[Path], limits: Limits | None = None,
+                parsed: Callable[[], None] = lambda: None) -> list[ParsedSubmission]:
     """Parse files in isolated workers; results in the order of ``paths``.
 
     When a worker dies, every file still queued in that pool fails with it; those files are
     retried one at a time in fresh single-worker pools, so only the culprit is rejected.
+    ``parsed`` is called once for each file as it is done (for the run's progress).
     """
     limits = limits or Limits()
     if not paths:
         return []
     _check_workers(limits)
-    done, broken, _ = _run_batch(paths, limits.workers, limits)
+    done, broken, _ = _run_batch(paths, limits.workers, limits, parsed)
     for path in broken:
         retried, still_broken, reason = _run_batch([path], 1, limits)
         done.update(retried)
         if still_broken:
             done[path] = _crashed(path, reason)
+        parsed()
     return [done[path] for path in paths]

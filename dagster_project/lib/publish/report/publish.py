@@ -8,7 +8,7 @@ XLSX. The two PDFs, the slow part, are rendered in parallel processes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -95,21 +95,33 @@ def _folder(root: Path, lang: Lang) -> Path:
     return root if lang == "vi" else root / ENGLISH_DIR
 
 
+# Documents ``write_report`` counts as it writes them: for each language the pages with the
+# workbook, and (``pdf=True``) the PDF.
+DOCUMENTS = 2 * len(LANGS)
+
+
 def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, *,
                  generated_at: datetime, gate: GateSummary, method: Method | None = None,
-                 pdf: bool = True) -> PublishedScorecard:
-    """Write the quarter's scorecard into ``folder`` (Vietnamese) and ``folder/en``."""
+                 pdf: bool = True, written: Callable[[], None] = lambda: None,
+                 ) -> PublishedScorecard:
+    """Write the quarter's scorecard into ``folder`` (Vietnamese) and ``folder/en``.
+
+    ``written`` is called after each document (see ``DOCUMENTS``), for the run's progress.
+    """
     inputs = scorecard_inputs(con, period_key, generated_at=generated_at, gate=gate,
                               method=method)
     reports = {lang: build_report(inputs, lang) for lang in LANGS}
-    files = {lang: write_scorecard_files(report, _folder(folder, lang))
-             for lang, report in reports.items()}
+    files: dict[Lang, ScorecardFiles] = {}
+    for lang, report in reports.items():
+        files[lang] = write_scorecard_files(report, _folder(folder, lang))
+        written()
     if pdf:
         targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf"
                    for lang, r in reports.items()}
         jobs = [(render_print(reports[lang]), targets[lang]) for lang in LANGS]
         with worker_pool(len(jobs)) as pool:
-            list(pool.map(pdf_from_html, *zip(*jobs, strict=True)))
+            for _ in pool.map(pdf_from_html, *zip(*jobs, strict=True)):
+                written()
         files = {lang: ScorecardFiles(f.index, f.agency_pages, targets[lang], f.xlsx)
                  for lang, f in files.items()}
     return PublishedScorecard(reports, files)
