@@ -28,7 +28,9 @@ from dagster_project.lib.quality.audit import read_audit, read_build
 from dagster_project.lib.quality.chase import NoReferenceError, reporting_gaps
 from dagster_project.lib.quality.gate import latest_gate_results
 from dagster_project.lib.quality.review import read_log
+from dagster_project.lib.quality.set_aside import set_aside_table
 from dagster_project.lib.reference.periods import VIETNAM_TIME
+from dagster_project.lib.text.terminal import printable
 
 PENDING_SHOWN = 10  # inbox files named in the table; the count covers them all
 
@@ -47,6 +49,8 @@ class QuarterStatus:
     blocking_failures: list[str] = field(default_factory=list)
     awaiting_approval: bool = False
     rows_quarantined: int = 0
+    # Whole files a reviewer set aside for the quarter (`nq57 reject`), with who and why.
+    files_set_aside: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -137,9 +141,21 @@ def _last_run(home: Home, period: str, quarter: QuarterStatus) -> str | None:
     return "lần chạy dừng trước khi được đánh giá / the run stopped before its audit"
 
 
-def _quarter(home: Home, period: str, quarantined: dict[str, int]) -> QuarterStatus:
+def _set_aside_by_quarter(home: Home) -> dict[str, list[dict[str, str]]]:
+    """The files set aside now, by the quarter their decision was recorded for."""
+    by_quarter: dict[str, list[dict[str, str]]] = {}
+    for sha256, entry in sorted(set_aside_table(home).items()):
+        by_quarter.setdefault(entry["period"], []).append({
+            "file_name": entry["file_name"], "file_sha256": sha256, "by": entry["by"],
+            "reason": entry["reason"], "at": entry["at"]})
+    return by_quarter
+
+
+def _quarter(home: Home, period: str, quarantined: dict[str, int],
+             set_aside: dict[str, list[dict[str, str]]]) -> QuarterStatus:
     """One quarter: its release, its last run, and the sentence that sums them up."""
-    quarter = QuarterStatus(period=period, state="", rows_quarantined=quarantined.get(period, 0))
+    quarter = QuarterStatus(period=period, state="", rows_quarantined=quarantined.get(period, 0),
+                            files_set_aside=set_aside.get(period, []))
     release = latest_release(home, period)
     parts = []
     if release is not None:
@@ -164,10 +180,11 @@ def home_status(home: Home, inbox: Path | None = None) -> HomeStatus:
     inbox = inbox or home.inbox
     pending = pending_files(home, inbox) if inbox.is_dir() else []
     month, missing = _missing_bodies(home)
+    set_aside = _set_aside_by_quarter(home)
     return HomeStatus(
         home=str(home.root),
-        quarters=[_quarter(home, period, quarantined)
-                  for period in sorted(released | _periods_run(home))],
+        quarters=[_quarter(home, period, quarantined, set_aside)
+                  for period in sorted(released | _periods_run(home) | set(set_aside))],
         pending_files=[str(path.relative_to(inbox)) for path in pending],
         rows_quarantined=sum(quarantined.values()),
         latest_month=month,
@@ -185,7 +202,8 @@ def _table(status: HomeStatus) -> Any:
 
     table = Table(title=f"nq57 — {status.home}", title_justify="left")
     for heading in ("Quý\nQuarter", "Bản công bố\nRelease", "Lần chạy cuối\nLast run",
-                    "Kết quả\nVerdict", "Quy tắc chặn\nBlocking", "Dòng bị loại\nRows set aside"):
+                    "Kết quả\nVerdict", "Quy tắc chặn\nBlocking", "Dòng lỗi\nBad rows",
+                    "Để riêng\nSet aside"):
         table.add_column(heading)
     for quarter in status.quarters:
         release = (f"v{quarter.release_version} {_short(quarter.published_at)}"
@@ -196,7 +214,7 @@ def _table(status: HomeStatus) -> Any:
                    else "bị chặn\nblocked")
         table.add_row(quarter.period, release, _short(quarter.last_run_at), verdict,
                       ", ".join(quarter.blocking_failures) or "—",
-                      f"{quarter.rows_quarantined:,}")
+                      f"{quarter.rows_quarantined:,}", str(len(quarter.files_set_aside)))
     return table
 
 
@@ -208,6 +226,10 @@ def _print(status: HomeStatus) -> None:
         console.print(_table(status))
         for quarter in status.quarters:
             console.print(f"{quarter.period}: {quarter.state}")
+            for entry in quarter.files_set_aside:
+                console.print(f"  để riêng / set aside: {printable(entry['file_name'])} "
+                              f"({entry['file_sha256'][:12]}) — {printable(entry['by'])}: "
+                              f"{printable(entry['reason'])}", markup=False)
     else:
         console.print("Chưa có quý nào được chạy / no quarter has been run yet.")
     count = len(status.pending_files)
@@ -238,7 +260,8 @@ def add_status_command(commands: Any) -> None:
     status = commands.add_parser(
         "status", help="where the home stands: releases, last runs, inbox, missing reports",
         description="Per quarter: the latest release and when, the last run and its verdict, "
-                    "blocking failures, whether it awaits approval, rows set aside; then the "
+                    "blocking failures, whether it awaits approval, rows quarantined, files "
+                    "set aside with `nq57 reject`; then the "
                     "inbox files not landed yet and the reporting bodies without a progress "
                     "report for the latest month. Reads the home, changes nothing. / Tình "
                     "trạng: bản công bố, lần chạy cuối, tệp chờ, cơ quan chưa báo cáo.")

@@ -64,6 +64,7 @@ def loop(published_home: Path, demo_inbox: Path, tmp_path_factory: pytest.TempPa
         steps["review"] = _json_of(["review", "--period", PERIOD, "--json"], out)
         steps["reject"] = _json_of(["reject", str(bad), "--period", PERIOD,
                                     "--by", "Trần Thị B", "--reason", REASON, "--json"], out)
+        steps["status"] = _json_of(["status", "--json", "--inbox", str(inbox)], out)
         steps["rerun"] = main(["run", "--inbox", str(inbox), "--period", PERIOD,
                                "--auto-approve"])
         steps["after_reject"] = _current_june_file(home)
@@ -102,6 +103,10 @@ def test_reject_sets_it_aside_and_the_next_run_publishes_the_previous_file(loop:
     assert decision["decision"]["file_sha256"] == loop["sha256"]
     feedback = Path(decision["feedback"])
     assert feedback.is_file() and feedback.parent == loop["home"] / "feedback" / PERIOD
+    _, status = loop["status"]
+    (quarter,) = [q for q in status["quarters"] if q["period"] == PERIOD]
+    assert [(f["file_name"], f["by"]) for f in quarter["files_set_aside"]] == [
+        (BAD_NAME, "Trần Thị B")]
     assert loop["rerun"] == 0
     assert loop["after_reject"] == (REPORT.name, True)
 
