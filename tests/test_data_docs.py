@@ -122,3 +122,14 @@ def test_a_folder_in_use_is_refused(tmp_path: Path) -> None:
     (tmp_path / "old.html").write_text("", encoding="utf-8")
     with pytest.raises(FileExistsError):
         write_data_docs([], tmp_path)
+
+
+def test_pages_carry_no_third_party_branding(site: Path) -> None:
+    for page in _pages(site):
+        if "static/vendor" in page.as_posix():
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert "greatexpectations.io" not in text and "newsletter" not in text, page
+        assert 'alt="Great Expectations"' not in text and "logo-long" not in text, page
+        assert "Validation results of the nq57 publication gate" in text, page
+    assert not list(site.glob("static/images/logo-long*"))
