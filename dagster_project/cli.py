@@ -506,6 +506,10 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
     reason = (audit.reason() if refused
               else "see the failed checks above / xem các kiểm tra không đạt ở trên")
     _say(f"NOT published / KHÔNG công bố {period}: {reason}")
+    from dagster_project.lib.quality.run_records import record_lines
+
+    for line in record_lines(home, result.run_id, period):
+        _say(printable(line))
     return EXIT_FAILED
 
 

@@ -5,7 +5,9 @@ tests, and the assets of the GX suites), so in the Dagster UI the graph shows wh
 waited for. It materialises the audit — rule results against the review log's waivers, the
 build's data fingerprint, and the approval of that data (or the demo's auto-approval) — and
 its blocking ``publishable`` check stops the scorecard when any of it is missing, or when
-the quarter's records (review log, earlier releases, pointer) do not verify.
+the quarter's records (review log, earlier releases, pointer) do not verify. A run it
+refuses still leaves its quality annex and Data Docs beside the audit, for the reviewer
+(``runs/<run_id>/``; see :mod:`dagster_project.lib.quality.run_records`).
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
@@ -26,6 +28,7 @@ from dagster_project.defs.transform.dbt import nq57_dbt_models
 from dagster_project.lib.home.verify import verify_period
 from dagster_project.lib.quality.audit import judge
 from dagster_project.lib.quality.gate import load_catalogue
+from dagster_project.lib.quality.run_records import write_run_records
 
 RELEASE_GATE = AssetKey("release_gate")
 GATED_ASSETS = sorted(
@@ -53,6 +56,10 @@ def release_gate(context: AssetExecutionContext, nq57: Nq57Settings) -> Material
     audit, verdict = judge(home, context.run.run_id, context.partition_key, nq57.auto_approve,
                            record_problems=records)
     context.log.info(f"Release gate {audit.period_key}: {audit.reason()}")
+    if not audit.publishable:  # the scorecard will not run: the records are written here
+        records = write_run_records(home, context.run.run_id, context.partition_key,
+                                    audit=audit)
+        context.log.info(f"Quality annex: {records.annex}; Data Docs: {records.data_docs}")
     return MaterializeResult(
         metadata={
             "publishable": audit.publishable,

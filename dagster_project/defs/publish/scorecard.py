@@ -31,16 +31,14 @@ from dagster_project.lib.publish.release import (
 from dagster_project.lib.publish.report.context import GateSummary
 from dagster_project.lib.publish.report.publish import DOCUMENTS, gate_notes, write_report
 from dagster_project.lib.quality.audit import Audit, read_audit
-from dagster_project.lib.quality.data_docs import write_data_docs
 from dagster_project.lib.quality.gate import (
     GateVerdict,
     catalogue_sha256,
     gate_folder,
-    read_gx_results,
     read_verdict,
 )
-from dagster_project.lib.quality.quality_annex import rule_history, write_quality_annex
 from dagster_project.lib.quality.review import ReviewLog, log_head, read_log
+from dagster_project.lib.quality.run_records import write_annex, write_docs
 from dagster_project.lib.reference.periods import VIETNAM_TIME
 from dagster_project.lib.text.progress import progress
 from dagster_project.lib.text.vnformat import fmt_datetime
@@ -102,25 +100,6 @@ def gate_summary(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> Gate
                        waived=tuple(r.rule_id for r in verdict.waived),
                        notes=review_notes(audit, verdict, reviews),
                        failing_by_agency=failing, annex_href="../quality/index.html")
-
-
-def write_annex(home: Home, run_id: str, warehouse: Path, period_key: str,
-                verdict: GateVerdict, reviews: ReviewLog) -> Path:
-    """The quality annex of the audit being published, under the run's folder."""
-    folder = home.runs / run_id / "quality"
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return write_quality_annex(
-            con, period_key, list(verdict.results),
-            rule_history(home, warehouse, period_key), reviews, folder,
-            datetime.now(VIETNAM_TIME))
-
-
-def write_docs(home: Home, run_id: str) -> Path:
-    """GX Data Docs of the run's suites, openable offline from the release folder."""
-    folder = home.runs / run_id / "data_docs"
-    shutil.rmtree(folder, ignore_errors=True)
-    write_data_docs(read_gx_results(home, run_id), folder)
-    return folder
 
 
 def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict) -> dict[str, Any]:
@@ -217,11 +196,15 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
             "release": MetadataValue.path(str(same.path)), "release_version": same.version,
             "changes": "unchanged / không đổi", "working_warehouse_updated": True})
     rendered = render_scorecard(home, run_id, period_key, warehouse, audit, verdict, reviews)
-    annex = write_annex(home, run_id, warehouse, period_key, verdict, reviews)
+    # The release keeps scorecard/, quality/ and data_docs/ side by side, as the run does:
+    # the annex's links to the scorecard and to the Data Docs hold in both.
+    docs = write_docs(home, run_id)
+    annex = write_annex(home, run_id, warehouse, period_key, verdict, reviews, docs=docs,
+                        scorecard=rendered / "index.html")
     release = publish_release(home, warehouse, ReleaseInputs(
         period_key=period_key, scorecard_dir=rendered, gate_dir=gate_folder(home, run_id),
         run_id=run_id, published_at=datetime.now(VIETNAM_TIME), notes=notes,
-        folders={"quality": annex.parent, "data_docs": write_docs(home, run_id)},
+        folders={"quality": annex.parent, "data_docs": docs},
         review_log_head=log_head(home, period_key)))
     shutil.rmtree(rendered, ignore_errors=True)  # the release holds the copy readers see
     promoted = promote_staging(home, run_id)

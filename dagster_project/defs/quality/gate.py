@@ -3,7 +3,9 @@
 One multi-asset check per suite (one GX validation, one batch of the run's staging
 warehouse) yields one check result per rule; blocking rules are ``blocking=True`` checks, so
 an unwaived failure stops the release gate in the same run, and the gate re-reads every
-recorded result before it lets the scorecard publish.
+recorded result before it lets the scorecard publish. Since the gate then does not run, the
+last suite to record its results writes the run's audit, quality annex and Data Docs in its
+place, for the reviewer.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the context annotations.
@@ -22,6 +24,7 @@ from dagster import (
 
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
+from dagster_project.lib.home.verify import verify_period
 from dagster_project.lib.quality.audit import read_build
 from dagster_project.lib.quality.gate import (
     Suite,
@@ -31,6 +34,7 @@ from dagster_project.lib.quality.gate import (
     write_results,
 )
 from dagster_project.lib.quality.review import read_log
+from dagster_project.lib.quality.run_records import gate_stops_at_checks, write_run_records
 
 
 def _suite_check(suite: Suite) -> AssetChecksDefinition:
@@ -78,9 +82,17 @@ def _suite_check(suite: Suite) -> AssetChecksDefinition:
                        if waiver and not result.passed else {}),
                 },
             )
+        if gate_stops_at_checks(home, context.run.run_id, period.key, set(waivers), SUITES):
+            problems = [finding.line() for finding in verify_period(home, period.key)]
+            records = write_run_records(home, context.run.run_id, period.key,
+                                        auto_approve=nq57.auto_approve,
+                                        record_problems=problems)
+            context.log.info(f"Blocked: audit {records.audit}, quality annex {records.annex}, "
+                             f"Data Docs {records.data_docs}")
 
     _check.__doc__ = suite.description
     return _check
 
 
-GATE_CHECKS = [_suite_check(suite) for suite in load_catalogue()]
+SUITES = load_catalogue()
+GATE_CHECKS = [_suite_check(suite) for suite in SUITES]

@@ -11,6 +11,11 @@ Vietnamese way (:mod:`dagster_project.lib.text.vnformat`).
 Every status carries an icon and a word, never a colour alone, so the page survives
 colour-blind readers and grey-scale printers. Autoescape is on: agency names, agency codes
 taken from rows and reviewers' reasons are untrusted text.
+
+Rules that did not pass come first, failures before waivers and warnings, each with the rows
+that broke it traced to the file, SHA-256, sheet and row they came from
+(:mod:`dagster_project.lib.quality.findings`), and linked to the scorecard and to its page of
+the Data Docs where the caller knows them (:class:`AnnexLinks`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ import jinja2
 
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.publish.templates import environment
+from dagster_project.lib.quality.findings import Finding, lineage_manifest
+from dagster_project.lib.quality.findings import findings as traced_findings
 from dagster_project.lib.quality.gate import RuleResult, load_areas
+from dagster_project.lib.quality.lineage import LineageFinder
 from dagster_project.lib.quality.review import ReviewLog
 from dagster_project.lib.reference.periods import VIETNAM_TIME, parse_period, previous_quarters
 from dagster_project.lib.text.vnformat import (
@@ -40,7 +48,7 @@ from dagster_project.lib.text.vnformat import (
     vi_sort_key,
 )
 
-__all__ = ["STATUSES", "write_quality_annex"]
+__all__ = ["STATUSES", "AnnexLinks", "write_quality_annex"]
 
 TEMPLATE_NAME = "quality_annex.html.j2"
 OUTPUT_FILENAME = "index.html"
@@ -71,6 +79,47 @@ KIND_LABELS = {
     "ministry": ("Bộ, cơ quan ngang bộ", "Ministry"),
     "province": ("Tỉnh, thành phố", "Province"),
 }
+
+
+# The scorecard section that shows each area's figures (``id`` of its <section>).
+SCORECARD_SECTIONS = {"tasks": "toan-quoc", "budget": "kinh-phi", "csdl": "csdl",
+                      "public_services": "dich-vu-cong", "indicators": "chi-tieu"}
+SCORECARD_QUALITY_SECTION = "chat-luong"
+
+
+@dataclass(frozen=True)
+class AnnexLinks:
+    """Where the annex links to, relative to its own folder (None: nothing to link to)."""
+
+    scorecard: str | None = None  # the scorecard page the findings link to
+    data_docs: Mapping[str, str] = field(default_factory=dict)  # suite → its validation page
+    data_docs_index: str | None = None
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One failing row as the annex prints it."""
+
+    file_name: str | None
+    file_sha256: str | None
+    sheet_name: str | None
+    row_number: int | None
+    key: str
+    value: str
+    agency: str | None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A rule that did not pass, with its rows and links, as the annex shows it."""
+
+    finding: Finding
+    status: Status
+    anchor: str  # ``id`` of its rows table
+    observed: str
+    rows: tuple[RowView, ...]
+    docs_href: str | None
+    scorecard_href: str | None
 
 
 @dataclass(frozen=True)
@@ -224,6 +273,34 @@ def observed_text(observed: Mapping[str, Any]) -> str:
     return "; ".join(parts) or MISSING
 
 
+def _pairs(values: Mapping[str, Any]) -> str:
+    """``task_id = NQ57-0058; reporting_month = 2026-06-01`` (MISSING when empty)."""
+    return "; ".join(f"{column} = {MISSING if value is None else _number(value)}"
+                     for column, value in values.items()) or MISSING
+
+
+def _anchor(rule_id: str) -> str:
+    """An ``id`` for a rule's rows: letters, digits and hyphens only."""
+    return "dong-" + "".join(char if char.isalnum() else "-" for char in rule_id)
+
+
+def finding_views(found: Sequence[Finding], links: AnnexLinks) -> list[FindingView]:
+    """The findings with their rows formatted and their links resolved."""
+    views = []
+    for finding in found:
+        rows = tuple(RowView(row.file_name, row.file_sha256, row.sheet_name, row.row_number,
+                             _pairs(row.key), _pairs(row.value), row.agency)
+                     for row in finding.rows)
+        section = SCORECARD_SECTIONS.get(finding.area, SCORECARD_QUALITY_SECTION)
+        views.append(FindingView(
+            finding=finding, status=STATUSES[finding.status], anchor=_anchor(finding.rule_id),
+            observed=observed_text(finding.observed), rows=rows,
+            docs_href=links.data_docs.get(finding.suite),
+            scorecard_href=f"{links.scorecard}#{section}" if links.scorecard else None,
+        ))
+    return views
+
+
 def _agency_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     """Vietnamese name and kind of every body in the warehouse."""
     rows = con.execute("select agency_id, name_vi, kind from marts.dim_agency").fetchall()
@@ -370,10 +447,16 @@ def render_quality_annex(
     history: Mapping[str, Sequence[RuleResult]],
     reviews: ReviewLog,
     generated_at: datetime,
+    findings: Sequence[Finding] | None = None,
+    links: AnnexLinks | None = None,
 ) -> str:
     """Render the annex page for a quarter (see :func:`write_quality_annex`)."""
     parse_period(period_key)  # a bad key fails here, in both languages
     waived_rules = reviews.waivers
+    if findings is None:
+        findings = traced_findings(results, waived_rules,
+                                   LineageFinder(con, lineage_manifest()))
+    links = links or AnnexLinks()
     names = _agency_names(con)
     sections = area_sections(results, waived_rules, names)
     summary = {key: 0 for key in STATUS_ORDER}
@@ -389,6 +472,8 @@ def render_quality_annex(
         statuses=STATUSES,
         status_order=STATUS_ORDER,
         sections=sections,
+        findings=finding_views(findings, links),
+        links=links,
         periods=periods,
         trend=trend,
         cards=cards,
@@ -409,6 +494,8 @@ def write_quality_annex(
     reviews: ReviewLog,
     out_dir: Path,
     generated_at: datetime,
+    findings: Sequence[Finding] | None = None,
+    links: AnnexLinks | None = None,
 ) -> Path:
     """Render the quarter's quality annex and write ``out_dir/index.html`` atomically.
 
@@ -420,11 +507,15 @@ def write_quality_annex(
         reviews: The quarter's review log (approvals and waivers).
         out_dir: The folder to write to (created if missing).
         generated_at: When the page was produced (shown in its header).
+        findings: The rules that did not pass, with their rows traced to their files
+            (default: traced here, in the warehouse ``con`` reads).
+        links: Where the findings link to: the scorecard and the Data Docs pages.
 
     Returns:
         The path of the written page.
     """
-    html = render_quality_annex(con, period_key, results, history, reviews, generated_at)
+    html = render_quality_annex(con, period_key, results, history, reviews, generated_at,
+                                findings, links)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / OUTPUT_FILENAME
