@@ -380,7 +380,8 @@ def _report_sheet(ws: Worksheet, agency: Agency, month: date, as_of: date,
 
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
     print_setup(ws, (HEADER_ROW, HEADER_ROW))
-    fit_row_heights(ws, HEADER_ROW + 1)  # long task names wrap instead of overprinting
+    # Long task names and the headings wrap instead of overprinting the row below.
+    fit_row_heights(ws, HEADER_ROW)
     _protect(ws)
 
 
@@ -435,6 +436,9 @@ def _guide_sheet(ws: Worksheet, contract: Contract, month: date) -> None:
         cell.alignment = _WRAP
         if font is not None:
             cell.font = font
+    # Landscape: Calc does not scale a single column wider than the page, it cuts it.
+    print_setup(ws)
+    fit_row_heights(ws)
     _protect(ws)
 
 

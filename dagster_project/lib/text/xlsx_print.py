@@ -14,15 +14,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Calibri 11 (openpyxl's default font): a row holds one line in 15 points; a column of
-# width w holds about w characters of Vietnamese text.
+# width w holds about w characters of Vietnamese text, a tenth fewer in bold, fewer capitals
+# (a code like P_THAI_NGUYEN). Lines break between words, so a line holds fewer characters
+# than that when the next word does not fit.
 LINE_POINTS = 15.0
 DEFAULT_WIDTH = 8.43
+BOLD_WIDTH = 1.1
+CAPITAL_WIDTH = 1.2
 MAX_LINES = 30  # Excel's row limit is 409 points; a cell this long is read on screen anyway
 
 
 def print_setup(ws: Worksheet, title_rows: tuple[int, int] | None = None,
                 landscape: bool = True) -> None:
-    """A4, one page wide (as many pages down as needed), ``title_rows`` on every page."""
+    """A4, one page wide (as many pages down as needed), ``title_rows`` on every page.
+
+    Calc fits a sheet to the page width by shrinking it across columns: a single column
+    wider than the page is cut at the edge, not shrunk (keep it within the printable width).
+    """
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -33,9 +41,30 @@ def print_setup(ws: Worksheet, title_rows: tuple[int, int] | None = None,
         ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
 
 
-def _lines(text: str, width: float) -> int:
-    per_line = max(1, int(width) - 1)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+def _size(word: str) -> float:
+    """A word's width in characters of lower-case text."""
+    return len(word) + (CAPITAL_WIDTH - 1) * sum(c.isupper() for c in word)
+
+
+def _wrapped(part: str, per_line: int) -> int:
+    """Lines one paragraph takes, broken between words; a longer word breaks inside."""
+    lines, used = 1, 0.0
+    for word in part.split():
+        size = _size(word)
+        if used and used + 1 + size <= per_line:
+            used += 1 + size
+            continue
+        if used:
+            lines += 1
+        pieces = math.ceil(size / per_line)
+        lines += pieces - 1
+        used = size - (pieces - 1) * per_line
+    return lines
+
+
+def _lines(text: str, width: float, bold: bool = False) -> int:
+    per_line = max(1, int(width / BOLD_WIDTH if bold else width) - 1)
+    return sum(_wrapped(part, per_line) for part in text.split("\n"))
 
 
 def fit_row_heights(ws: Worksheet, first_row: int = 1) -> None:
@@ -58,6 +87,6 @@ def fit_row_heights(ws: Worksheet, first_row: int = 1) -> None:
                 continue
             width = spans.get((cell.row, cell.column), widths.get(cell.column, DEFAULT_WIDTH))
             if width is not None:
-                lines = max(lines, _lines(cell.value, width))
+                lines = max(lines, _lines(cell.value, width, bool(cell.font and cell.font.b)))
         if lines > 1:
             ws.row_dimensions[row[0].row].height = LINE_POINTS * min(lines, MAX_LINES)
