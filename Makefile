@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
 .PHONY: demo test test-fast test-slow lint bench dev docs clean install install-demo install-test \
-	system-render system-test
+	system-render system-test system-office
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "nq57 needs Python >= 3.11"'
@@ -38,6 +38,9 @@ system-render:
 	@scripts/system-deps render
 system-test:
 	@scripts/system-deps test
+# Headless LibreOffice Calc: the slow tests print the xlsx workbooks to PDF as an office would.
+system-office:
+	@scripts/system-deps office
 
 ## demo: generate the demo inbox; publish 2025-Q4, 2026-Q1 and 2026-Q2 (HTML, PDF, XLSX)
 demo: system-render install-demo
@@ -51,8 +54,8 @@ test: system-test install-test
 test-fast: install-test
 	$(BIN)/pytest -m "not e2e and not slow"
 
-## test-slow: long fault runs (SIGKILL at 22 points of a run, two runs at once); minutes
-test-slow: system-test install-test
+## test-slow: long fault runs (SIGKILL at 22 points, two runs at once), workbooks printed; minutes
+test-slow: system-test system-office install-test
 	$(BIN)/pytest -m slow -s -n 0
 
 ## lint: ruff on Python, sqlfluff on the dbt models
