@@ -54,7 +54,7 @@ def test_the_gate_reads_known_models(manifest: dict) -> None:
     read = models_the_gate_reads()
     nodes = {node["name"] for node in manifest["nodes"].values()
              if node["resource_type"] in {"model", "seed"}}
-    assert {"int_task_reports_unregistered", "int_reporting_quarters",
+    assert {"int_tasks_registered", "int_reporting_quarters",
             "agg_budget_disbursement", "stg_tasks__register"} <= read
     assert read <= nodes, f"the gate reads tables dbt does not build: {sorted(read - nodes)}"
 
@@ -66,10 +66,10 @@ def test_every_model_the_gate_reads_has_a_data_test(manifest: dict) -> None:
 
 
 def test_a_gate_model_losing_its_tests_is_reported(manifest: dict) -> None:
-    model = "model.nq57.int_task_reports_unregistered"
+    model = "model.nq57.int_tasks_registered"
     kept = {node_id: node for node_id, node in manifest["nodes"].items()
             if node["resource_type"] != "test" or model not in node["depends_on"]["nodes"]}
-    assert untested_gate_models({"nodes": kept}) == ["int_task_reports_unregistered"]
+    assert untested_gate_models({"nodes": kept}) == ["int_tasks_registered"]
 
 
 def test_every_staging_model_of_a_source_uses_the_lineage_macro(manifest: dict) -> None:

@@ -305,9 +305,16 @@ def latest_received_month(home: Home, source: str | None = None) -> date | None:
 
 
 def ensure_ingest_tables(home: Home) -> None:
-    """Zero-row files for the tables every family writes to: submissions and quarantine."""
+    """Zero-row files for the tables every family writes to: submissions and quarantine.
+
+    Also the list of files set aside, when no decision has written it yet: the warehouse
+    reads it on every build (``lib.quality.set_aside`` rewrites it from the review logs).
+    """
     for table in ("submission", "quarantine"):
         write_parquet([], TABLE_SCHEMAS[table], home.landing / table / "_empty.parquet")
+    set_aside = home.root / "reviews" / "set_aside.parquet"
+    if not set_aside.exists():
+        write_parquet([], TABLE_SCHEMAS["set_aside"], set_aside)
 
 
 def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt,

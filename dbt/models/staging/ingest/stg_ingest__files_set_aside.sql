@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        file_sha256,
+        {{ lineage_columns('key') }},
         period_key as decided_for_period_key,
         set_aside_by,
         reason as set_aside_reason,
