@@ -103,6 +103,11 @@ class Home:
         return self.root / "runs"
 
     @property
+    def set_aside_list(self) -> Path:
+        """The files reviewers set aside, as the review logs decide; the warehouse reads it."""
+        return self.root / "reviews" / "set_aside.parquet"
+
+    @property
     def run_inputs(self) -> Path:
         """What each quarter's last release was made from, so a run with nothing new stops."""
         return self.root / "run_inputs"

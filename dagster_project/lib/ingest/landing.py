@@ -218,13 +218,19 @@ class ParquetWriter:
         frame = pd.DataFrame.from_records(rows, columns=list(schema)) if rows else pd.DataFrame(
             {column: pd.Series([], dtype="object") for column in schema})
         tmp = path.with_suffix(".parquet.tmp")
-        casts = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in schema.items())
         self._con.register("landed_rows", frame)
         try:
-            self._con.execute(f"copy (select {casts} from landed_rows) to '{tmp}' (format parquet)")
+            self._con.execute(f"copy ({typed_select(schema, 'landed_rows')}) to '{tmp}' "
+                              "(format parquet)")
         finally:
             self._con.unregister("landed_rows")
         tmp.replace(path)
+
+
+def typed_select(schema: dict[str, str], relation: str) -> str:
+    """``select`` of ``relation``'s columns cast to the landed types, in landed order."""
+    casts = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in schema.items())
+    return f"select {casts} from {relation}"
 
 
 def write_parquet(rows: list[dict[str, Any]], schema: dict[str, str], path: Path) -> None:
@@ -312,9 +318,8 @@ def ensure_ingest_tables(home: Home) -> None:
     """
     for table in ("submission", "quarantine"):
         write_parquet([], TABLE_SCHEMAS[table], home.landing / table / "_empty.parquet")
-    set_aside = home.root / "reviews" / "set_aside.parquet"
-    if not set_aside.exists():
-        write_parquet([], TABLE_SCHEMAS["set_aside"], set_aside)
+    if not home.set_aside_list.exists():
+        write_parquet([], TABLE_SCHEMAS["set_aside"], home.set_aside_list)
 
 
 def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt,

@@ -29,6 +29,7 @@ import pandas as pd
 
 from dagster_project.lib.home.bounded_duckdb import bounded_connection
 from dagster_project.lib.ingest.landed import landed_tables
+from dagster_project.lib.ingest.landing import typed_select
 from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
 from dagster_project.lib.quality.gate import Rule, Suite, load_catalogue, validate_suite
 from dagster_project.lib.text.vnformat import fmt_date
@@ -52,17 +53,6 @@ def file_suites(suites: Sequence[Suite] | None = None) -> dict[str, list[Suite]]
         if suite.file_table:
             by_table.setdefault(suite.file_table, []).append(suite)
     return by_table
-
-
-def _typed_rows(submission: ParsedSubmission) -> pd.DataFrame:
-    """The file's rows with the column types they would land with."""
-    schema = landed_tables()[submission.table or ""].schema
-    return pd.DataFrame.from_records(submission.rows, columns=list(schema))
-
-
-def _casts(submission: ParsedSubmission) -> str:
-    schema = landed_tables()[submission.table or ""].schema
-    return ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in schema.items())
 
 
 def _file_query(suite: Suite) -> str:
@@ -134,9 +124,12 @@ def check_file_rules(submissions: Sequence[ParsedSubmission],
              else Path(tempfile.gettempdir()))
     with bounded_connection(outcome.warehouse, spill_under=spill, read_only=True) as con:
         for submission in checkable:
-            con.register("file_rows_untyped", _typed_rows(submission))
-            con.execute("create or replace temp view file_rows as select "
-                        f"{_casts(submission)} from file_rows_untyped")
+            # The file's rows with the column types they would land with.
+            schema = landed_tables()[submission.table or ""].schema
+            con.register("file_rows_untyped",
+                         pd.DataFrame.from_records(submission.rows, columns=list(schema)))
+            con.execute("create or replace temp view file_rows as "
+                        f"{typed_select(schema, 'file_rows_untyped')}")
             found: list[Problem] = []
             for suite in by_table[submission.table or ""]:
                 try:

@@ -28,8 +28,8 @@ from dagster_project.lib.ingest.regular_files import file_sha256
 from dagster_project.lib.quality.review import MIN_REASON, ReviewError, append_decision, read_log
 from dagster_project.lib.reference.periods import quarter_bounds
 
-__all__ = ["LandedFile", "find_landed_file", "restore", "set_aside", "set_aside_path",
-           "set_aside_table", "write_set_aside_table"]
+__all__ = ["LandedFile", "find_landed_file", "restore", "set_aside", "set_aside_table",
+           "write_set_aside_table"]
 
 SHA256_PREFIX = re.compile(r"\A[0-9a-f]{8,64}\Z")
 
@@ -44,11 +44,6 @@ class LandedFile:
     reporting_agency_id: str | None
     reporting_month: Any
     rows_loaded: int
-
-
-def set_aside_path(home: Home) -> Path:
-    """Where the warehouse reads the files set aside: ``reviews/set_aside.parquet``."""
-    return home.root / "reviews" / "set_aside.parquet"
 
 
 def _records(home: Home) -> list[LandedFile]:
@@ -103,9 +98,8 @@ def write_set_aside_table(home: Home) -> Path:
     rows = [{"file_sha256": sha, "period_key": entry["period"], "set_aside_by": entry["by"],
              "reason": entry["reason"], "set_aside_at": datetime.fromisoformat(entry["at"])}
             for sha, entry in sorted(set_aside_table(home).items())]
-    path = set_aside_path(home)
-    write_parquet(rows, TABLE_SCHEMAS["set_aside"], path)
-    return path
+    write_parquet(rows, TABLE_SCHEMAS["set_aside"], home.set_aside_list)
+    return home.set_aside_list
 
 
 def _decision(home: Home, period_key: str, action: str, landed: LandedFile, by: str,
