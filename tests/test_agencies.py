@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.reference.agencies import DEFAULT_SEEDS_DIR, AgencyDirectory, AgencyRef
+from dagster_project.lib.reference.agencies import (
+    DEFAULT_SEEDS_DIR,
+    Agency,
+    AgencyDirectory,
+    AgencyKind,
+    AgencyRef,
+)
 from dagster_project.lib.text.vntext import match_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "dbt" / "seeds"
@@ -82,13 +88,14 @@ def test_split_drops_bullets_and_full_stops_from_text(directory):
 
 
 def test_split_unknown_run_is_one_reference(directory):
+    # A committee of the National Assembly that no seed document names, hence not known.
     refs = directory.split(
-        "Bộ Tài chính; Ngân hàng Nhà nước Việt Nam; Ủy ban Khoa học, Công nghệ và Môi trường "
+        "Bộ Tài chính; Ngân hàng Nhà nước Việt Nam; Ủy ban Văn hóa và Xã hội, Giáo dục "
         "của Quốc Hội; các cơ quan liên quan",
         REPORT_DATE,
     )
     assert _ids(refs) == ["BTC", "NHNN", None, "GRP_LIEN_QUAN"]
-    assert refs[2].text == "Ủy ban Khoa học, Công nghệ và Môi trường của Quốc Hội"
+    assert refs[2].text == "Ủy ban Văn hóa và Xã hội, Giáo dục của Quốc Hội"
 
 
 def test_split_unknown_between_known(directory):
@@ -312,3 +319,151 @@ def test_suggestions_put_the_closest_name_first(directory):
     ref = directory.match("Bộ Thông tin - Truyền thông", REPORT_DATE)
     assert ref.agency_id is None
     assert ref.suggestions[0] == "Bộ Thông tin và Truyền thông"
+
+
+# --- bodies the seed documents name that owe no report ---------------------------------------
+
+# Each as the documents write it (001, 002, 003, 004), with the id and kind it must match.
+NAMED_BODIES = [
+    ("Ngân hàng Chính sách xã hội", "NHCSXH", "state_bank"),
+    ("Vietinbank", "VIETINBANK", "state_bank"),
+    ("Vietcombank", "VIETCOMBANK", "state_bank"),
+    ("BIDV", "BIDV", "state_bank"),
+    ("Agribank", "AGRIBANK", "state_bank"),
+    ("Các ngân hàng", "NH_THUONG_MAI", "enterprise"),
+    ("Thành ủy Hà Nội", "TU_HA_NOI", "party_committee"),
+    ("Thành ủy Thành phố Hồ Chí Minh", "TU_HO_CHI_MINH", "party_committee"),
+    ("Đảng ủy Chính phủ", "DU_CHINH_PHU", "party_committee"),
+    ("Đảng ủy Quốc hội", "DU_QUOC_HOI", "party_committee"),
+    ("Đảng ủy các cơ quan Đảng Trung ương", "DU_CQ_DANG_TW", "party_committee"),
+    ("Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương", "DU_MTTQ_DOAN_THE_TW",
+     "party_committee"),
+    ("Đảng ủy Mặt trận Tổ quốc", "DU_MTTQ_DOAN_THE_TW", "party_committee"),
+    ("Đảng ủy MTTQ", "DU_MTTQ_DOAN_THE_TW", "party_committee"),
+    ("Đảng ủy Công an Trung ương", "DU_CONG_AN_TW", "party_committee"),
+    ("Quân ủy Trung ương", "QUTW", "party_committee"),
+    ("Các Đảng ủy ở Trung ương", "GRP_DANG_UY_TW", "group"),
+    ("Ủy ban Khoa học, Công nghệ và Môi trường của Quốc Hội", "UBKHCNMT_QH", "na_committee"),
+    ("Uỷ ban Khoa học, Công nghệ và Môi trường của Quốc hội", "UBKHCNMT_QH", "na_committee"),
+    ("Ủy ban Khoa học và Công nghệ và Môi trường", "UBKHCNMT_QH", "na_committee"),
+    ("Ủy ban Pháp luật và Tư pháp của Quốc hội", "UBPLTP_QH", "na_committee"),
+    ("các cơ quan đại diện Việt Nam ở nước ngoài", "CQDD_NUOC_NGOAI", "foreign_mission"),
+    ("các cơ quan đại diện ở nước ngoài", "CQDD_NUOC_NGOAI", "foreign_mission"),
+    ("doanh nghiệp liên quan", "DN_LIEN_QUAN", "enterprise"),
+    ("Tập đoàn Công nghiệp - Viễn thông Quân đội", "VIETTEL", "state_corporation"),
+    ("Tập đoàn Viettel", "VIETTEL", "state_corporation"),
+    ("Tập đoàn Bưu chính Viễn thông Việt Nam", "VNPT", "state_corporation"),
+    ("EVN", "EVN", "state_corporation"),
+    ("PetroVietnam", "PETROVIETNAM", "state_corporation"),
+    ("Petrolimex", "PETROLIMEX", "state_corporation"),
+    ("PV Gas", "PV_GAS", "state_corporation"),
+    ("Vietnam Airlines", "VIETNAM_AIRLINES", "state_corporation"),
+]
+
+
+@pytest.mark.parametrize(("name", "agency_id", "kind"), NAMED_BODIES)
+def test_body_named_in_the_documents_matches_its_id_and_kind(directory, name, agency_id, kind):
+    assert directory.match(name, REPORT_DATE) == AgencyRef(name, agency_id)
+    assert directory.get(agency_id).kind == kind
+
+
+@pytest.mark.parametrize(("name", "agency_id", "kind"), NAMED_BODIES)
+def test_body_named_in_the_documents_owes_no_report(directory, name, agency_id, kind):
+    assert not directory.is_reporting(agency_id)
+    assert not directory.kind(kind).is_reporting
+    for day in (date(2025, 1, 15), date(2025, 5, 1), REPORT_DATE):
+        assert agency_id not in {a.agency_id for a in directory.reporting_bodies(day)}
+
+
+# Coordinating cells of the seed documents that named an unknown body before.
+NAMED_CELLS = [
+    ("Bộ Giáo dục và Đào tạo, Bộ Khoa học và Công nghệ, Ngân hàng Chính sách xã hội",
+     ["BGDDT", "BKHCN", "NHCSXH"]),
+    ("Bộ Nội vụ, Văn phòng Trung ương, Thành ủy Hà Nội", ["BNV", "VPTW", "TU_HA_NOI"]),
+    ("Bộ Tài chính; Ngân hàng Nhà nước Việt Nam; Ủy ban Khoa học, Công nghệ và Môi trường "
+     "của Quốc Hội; các cơ quan liên quan", ["BTC", "NHNN", "UBKHCNMT_QH", "GRP_LIEN_QUAN"]),
+    ("Uỷ ban Khoa học, Công nghệ và Môi trường của Quốc hội; các bộ, cơ quan liên quan",
+     ["UBKHCNMT_QH", "GRP_BO_NGANH"]),
+    ("Các bộ, ngành, địa phương, doanh nghiệp liên quan, các cơ quan đại diện Việt Nam ở nước "
+     "ngoài", ["GRP_BO_NGANH_DIA_PHUONG", "DN_LIEN_QUAN", "CQDD_NUOC_NGOAI"]),
+    ("Các bộ, ngành, địa phương liên quan, các cơ quan đại diện Việt Nam ở nước ngoài",
+     ["GRP_BO_NGANH_DIA_PHUONG", "CQDD_NUOC_NGOAI"]),
+    ("Ủy ban Khoa học và Công nghệ và Môi trường, Ủy ban Pháp luật và Tư pháp của Quốc hội, "
+     "Bộ Khoa học và Công nghệ, Bộ Tài chính", ["UBKHCNMT_QH", "UBPLTP_QH", "BKHCN", "BTC"]),
+    ("Thành ủy Hà Nội, Thành ủy Thành phố Hồ Chí Minh", ["TU_HA_NOI", "TU_HO_CHI_MINH"]),
+    ("Đảng ủy Quốc hội, Đảng ủy Chính phủ, Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương",
+     ["DU_QUOC_HOI", "DU_CHINH_PHU", "DU_MTTQ_DOAN_THE_TW"]),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), NAMED_CELLS)
+def test_cells_of_the_documents_split_into_named_bodies(directory, cell, expected):
+    assert _ids(directory.split(cell, REPORT_DATE)) == expected
+
+
+def test_reporting_kinds_are_central_bodies_ministries_and_provinces(directory):
+    kinds = {row["kind"]: row["is_reporting"] for row in _read("agency_kinds.csv")}
+    assert {k for k, reports in kinds.items() if reports == "true"} == {
+        "central_body", "ministry", "province"}
+    assert {row["kind"] for row in _read("agencies.csv")} <= set(kinds)
+    # Only bodies of a reporting kind report: the 73 of 30/6/2026 stay 73.
+    assert all(directory.is_reporting(a.agency_id) for a in directory.reporting_bodies(REPORT_DATE))
+
+
+def test_a_body_of_an_unlisted_kind_is_refused():
+    body = Agency("X", "Cơ quan X", "committee", None, None, None)
+    with pytest.raises(ValueError, match="committee"):
+        AgencyDirectory([body], [], [AgencyKind("ministry", True, "Bộ", "Ministry")])
+
+
+def _kinds_of(directory: AgencyDirectory, names: tuple[str, ...]) -> set[str]:
+    by_name = {a.name_vi: a.kind for a in directory.agencies}
+    return {by_name[name] for name in names}
+
+
+@pytest.mark.parametrize("name", [
+    "Ủy ban Khoa học, Công nghệ và Môi trường Quốc hội",
+    "Ủy ban Công nghệ và Môi trường của Quốc hội",
+    "Ủy ban Văn hóa và Xã hội của Quốc hội",
+    "Ủy ban Kinh tế và Tài chính của Quốc hội",
+    "Uỷ ban Quốc phòng, An ninh và Đối ngoại của Quốc Hội",
+])
+def test_unknown_national_assembly_committee_is_never_suggested_a_ministry(directory, name):
+    ref = directory.match(name, REPORT_DATE)
+    assert ref.agency_id is None
+    # "Bộ Nông nghiệp và Môi trường" is close in letters to the first two: never shown.
+    assert "Bộ Nông nghiệp và Môi trường" not in ref.suggestions
+    assert _kinds_of(directory, ref.suggestions) <= {"na_committee"}
+
+
+def test_unknown_national_assembly_committee_is_suggested_the_committee(directory):
+    ref = directory.match("Ủy ban Khoa học, Công nghệ và Môi trường Quốc hội", REPORT_DATE)
+    assert ref.suggestions == ("Ủy ban Khoa học, Công nghệ và Môi trường của Quốc hội",)
+
+
+def test_unknown_party_committee_is_not_suggested_its_province(directory):
+    ref = directory.match("Thành ủy Hải Phòng", REPORT_DATE)
+    assert ref.agency_id is None
+    assert "Thành phố Hải Phòng" not in ref.suggestions
+    assert _kinds_of(directory, ref.suggestions) <= {"party_committee", "group"}
+
+
+@pytest.mark.parametrize(("typo", "ministry"), [
+    ("Bộ Khoa học và Công nhệ", "Bộ Khoa học và Công nghệ"),
+    ("Bộ Tài chánh", "Bộ Tài chính"),
+    ("Bộ Giáo dục và Đào tạoo", "Bộ Giáo dục và Đào tạo"),
+    ("và Bộ Ngoại giaoo", "Bộ Ngoại giao"),
+])
+def test_ministry_typo_still_gets_its_ministry(directory, typo, ministry):
+    ref = directory.match(typo, REPORT_DATE)
+    assert ref.agency_id is None
+    assert ref.suggestions[0] == ministry
+    # "Bộ ..." is a ministry: the academy of science is no suggestion for it.
+    assert _kinds_of(directory, ref.suggestions) == {"ministry"}
+
+
+def test_unknown_bank_is_suggested_banks(directory):
+    ref = directory.match("Ngân hàng Phát triển Việt Nam", REPORT_DATE)
+    assert ref.agency_id is None
+    assert ref.suggestions
+    assert _kinds_of(directory, ref.suggestions) <= {"state_bank", "ministry", "enterprise"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,22 @@ def test_group_rows_and_quarters_without_year(plan) -> None:
 
 def test_unknown_coordinating_bodies_are_flagged_not_mapped(plan) -> None:
     unknown = [p for p in plan.warnings if p.rule == "agency_unknown"]
-    assert any("Quốc" in (p.value or "") for p in unknown)
+    assert any("cảng hàng không" in (p.value or "") for p in unknown)
     assert all(p.column in {"Cơ quan phối hợp", "Đơn vị phối hợp"} for p in unknown)
+
+
+def test_coordinating_bodies_that_owe_no_report_are_known(plan) -> None:
+    coordinating = Counter(c["agency_id"] for c in plan.child_rows["plan_item_agencies"]
+                           if c["role"] == "coordinate")
+    # The National Assembly committee, the social-policy bank, the Hanoi Party committee,
+    # missions abroad and enterprises: named by the plan, matched, never flagged.
+    assert {agency_id: coordinating[agency_id] for agency_id in (
+        "UBKHCNMT_QH", "NHCSXH", "TU_HA_NOI", "CQDD_NUOC_NGOAI", "DN_LIEN_QUAN",
+        "NH_THUONG_MAI")} == {"UBKHCNMT_QH": 6, "NHCSXH": 1, "TU_HA_NOI": 1,
+                              "CQDD_NUOC_NGOAI": 3, "DN_LIEN_QUAN": 3, "NH_THUONG_MAI": 1}
+    unknown = " ".join(p.value or "" for p in plan.warnings if p.rule == "agency_unknown")
+    for name in ("Quốc", "Ngân hàng Chính sách", "Thành ủy", "đại diện", "doanh nghiệp liên"):
+        assert name not in unknown
 
 
 def test_plan_rows_land_with_their_own_key(plan, tmp_path: Path) -> None:

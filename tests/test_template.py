@@ -181,6 +181,22 @@ def test_dissolved_body_points_to_its_successor(tmp_path: Path, monkeypatch, cap
     assert "BKHCN" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("name", "kind_vi"), [
+    ("Thành ủy Hà Nội", "Cấp ủy Đảng"),
+    ("Ngân hàng Chính sách xã hội", "Ngân hàng thuộc sở hữu nhà nước"),
+    ("Ủy ban Khoa học, Công nghệ và Môi trường của Quốc hội", "Ủy ban của Quốc hội"),
+])
+def test_body_that_owes_no_report_gets_no_template(name: str, kind_vi: str, tmp_path: Path,
+                                                   monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NQ57_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", name, "--period", "2026-Q3"]) == 2
+    out = capsys.readouterr().out
+    assert f"({kind_vi}) không phải cơ quan gửi báo cáo tiến độ hằng tháng" in out
+    assert "does not send monthly progress reports" in out
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
 def test_missing_warehouse_exits_2(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("NQ57_HOME", str(tmp_path / "empty"))
     monkeypatch.chdir(tmp_path)

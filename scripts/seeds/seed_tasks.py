@@ -33,7 +33,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.reference.agencies import AgencyDirectory, AgencyRef
 from dagster_project.lib.text.deadlines import parse_deadline
 from dagster_project.lib.text.vntext import match_key
 from demo.seed_csv import SEED_CSV, SeedTask, count_by_source, write_seed_csv
@@ -326,6 +326,16 @@ def annex_tasks() -> list[SeedTask]:
 # Agencies and deadlines
 
 
+def _kept(ref: AgencyRef, directory: AgencyDirectory) -> bool:
+    """Whether the register keeps this part of a cell: a reporting body or a group of them.
+
+    Bodies the reference knows but that owe no report (a Party committee, a bank, "doanh
+    nghiệp liên quan") are dropped like unknown ones: no one in the demo reports for them.
+    """
+    return ref.agency_id is not None and (
+        directory.is_reporting(ref.agency_id) or directory.get(ref.agency_id).kind == "group")
+
+
 def _known_prefix(text: str, directory: AgencyDirectory, on_date: date) -> str:
     """The longest run of leading words of ``text`` (at least two) that resolves completely.
 
@@ -337,7 +347,7 @@ def _known_prefix(text: str, directory: AgencyDirectory, on_date: date) -> str:
     for size in range(len(words) - 1, 1, -1):
         prefix = " ".join(words[:size]).rstrip(",;:")
         refs = directory.split(prefix, on_date)
-        if refs and all(ref.agency_id for ref in refs):
+        if refs and all(_kept(ref, directory) for ref in refs):
             return prefix
     return ""
 
@@ -358,13 +368,13 @@ def _resolved_cell(
     Raises:
         ValueError: The rebuilt cell still does not resolve (a bug in this cleaning).
     """
-    if not cell.strip() or all(ref.agency_id for ref in directory.split(cell, on_date)):
+    if not cell.strip() or all(_kept(ref, directory) for ref in directory.split(cell, on_date)):
         return cell, [], []
     remarks = _PAREN_RE.findall(cell)
     kept: list[str] = []
     dropped: list[str] = []
     for ref in directory.split(_PAREN_RE.sub("", cell).strip(), on_date):
-        if ref.agency_id is not None:
+        if _kept(ref, directory):
             kept.append(ref.text)
             continue
         prefix = _known_prefix(ref.text, directory, on_date)
@@ -372,7 +382,7 @@ def _resolved_cell(
             kept.append(prefix)
         dropped.append(ref.text[len(prefix) :].strip(" ,;"))
     rebuilt = ("; " if ";" in cell else ", ").join(kept)
-    if not all(ref.agency_id for ref in directory.split(rebuilt, on_date)):
+    if not all(_kept(ref, directory) for ref in directory.split(rebuilt, on_date)):
         raise ValueError(f"cannot clean agency cell {cell!r}: {rebuilt!r} still unresolved")
     return rebuilt, remarks, dropped
 

@@ -139,8 +139,9 @@ def resolve_agency(text: str, directory: AgencyDirectory, on_date: date) -> Agen
         The body.
 
     Raises:
-        AgencyNotFoundError: Unknown name (with suggestions), a group of bodies, or a body
-            that no longer exists on ``on_date`` (naming the one that took over).
+        AgencyNotFoundError: Unknown name (with suggestions), a group of bodies, a body of a
+            kind that sends no report (a Party committee, a bank ...), or a body that no longer
+            exists on ``on_date`` (naming the one that took over).
     """
     ref = directory.match(text, on_date)
     if ref.agency_id is None:
@@ -153,6 +154,12 @@ def resolve_agency(text: str, directory: AgencyDirectory, on_date: date) -> Agen
         raise AgencyNotFoundError(
             f"'{agency.name_vi}' là nhóm cơ quan, không gửi báo cáo riêng / '{agency.name_vi}' "
             "is a group of bodies and sends no report of its own.")
+    if not directory.is_reporting(agency.agency_id):
+        kind = directory.kind(agency.kind)
+        raise AgencyNotFoundError(
+            f"'{agency.name_vi}' ({kind.name_vi}) không phải cơ quan gửi báo cáo tiến độ "
+            f"hằng tháng / '{agency.name_en or agency.name_vi}' ({kind.name_en}) does "
+            "not send monthly progress reports.")
     if not agency.is_valid_on(on_date):
         successor = directory.get(directory.current(agency.agency_id, on_date))
         carried = (f" Nhiệm vụ do {successor.name_vi} ({successor.agency_id}) đảm nhận / its "

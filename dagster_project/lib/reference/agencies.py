@@ -3,8 +3,14 @@
 Lead and coordinating agencies arrive as free text in many spellings ("Bộ KH&CN", "Tài chính",
 "Bộ Khoa học, Công nghệ"), several to a cell, and the 2025 reorganisation means the same name
 ("Tuyên Quang") meant one province before 1/7/2025 and a larger merged one after. The directory
-answers from the seeds (``dbt/seeds/agencies.csv`` and ``agency_aliases.csv``) only: a name it
-does not know comes back unknown with suggestions for a reviewer, never as a guessed mapping.
+answers from the seeds (``dbt/seeds/agencies.csv``, ``agency_aliases.csv`` and
+``agency_kinds.csv``) only: a name it does not know comes back unknown with suggestions for a
+reviewer, never as a guessed mapping.
+
+Documents also name bodies that owe no monthly report: Party committees, committees of the
+National Assembly, state banks and corporations, missions abroad. They are known (so a cell
+naming them is not flagged) but of a kind that does not report, so they never join the
+reporting bodies that figures, templates and chase lists are built from.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pathlib import Path
 
 from dagster_project.lib.text.vntext import fold_diacritics, match_key, normalize_text
 
-__all__ = ["Agency", "AgencyDirectory", "AgencyRef", "DEFAULT_SEEDS_DIR"]
+__all__ = ["Agency", "AgencyDirectory", "AgencyKind", "AgencyRef", "DEFAULT_SEEDS_DIR"]
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[3] / "dbt" / "seeds"
 
@@ -46,6 +52,41 @@ _TRAILING = " .:…"
 _MAX_SUGGESTIONS = 3
 # difflib ratio below which a name is not worth suggesting (0.6 is difflib's own default).
 _SUGGESTION_CUTOFF = 0.6
+# What the first words of an unknown name say about the kind of body it is, on the folded
+# text without joining words; first match wins. A reviewer is shown only bodies of those
+# kinds: "Ủy ban Công nghệ và Môi trường của Quốc hội" is closest in letters to "Bộ Nông
+# nghiệp và Môi trường", but it can only be a committee of the National Assembly, and
+# "Thành ủy Hải Phòng" is not the city. A name with no cue may be of any kind.
+_KIND_CUES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (re.compile(r"^(?:dang|thanh|tinh|quan) uy\b"), frozenset({"party_committee", "group"})),
+    (re.compile(r"^(?:uy ban\b.*\bquoc hoi\b|hoi dong dan toc\b)"), frozenset({"na_committee"})),
+    (re.compile(r"^ngan hang\b"), frozenset({"state_bank", "ministry", "enterprise"})),
+    (re.compile(r"^(?:tap doan|tong cong ty)\b"), frozenset({"state_corporation"})),
+    (re.compile(r"^co quan dai dien\b"), frozenset({"foreign_mission"})),
+    (re.compile(r"^doanh nghiep\b"), frozenset({"enterprise", "state_corporation"})),
+    (re.compile(r"^bo (?!nganh\b)\w"), frozenset({"ministry"})),
+    (re.compile(r"^(?:tinh|thanh pho|tp|ubnd|uy ban nhan dan)\b"),
+     frozenset({"province", "group"})),
+)
+
+
+@dataclass(frozen=True)
+class AgencyKind:
+    """A kind of body, and whether bodies of that kind send the monthly progress report.
+
+    Attributes:
+        kind: Code used in ``agencies.csv`` (``ministry``, ``party_committee`` ...).
+        is_reporting: True for central bodies, ministries and provinces, the bodies the
+            Standing Office expects a report from; the others are named in documents as leads
+            or coordinators but owe no report.
+        name_vi: Vietnamese label.
+        name_en: English label.
+    """
+
+    kind: str
+    is_reporting: bool
+    name_vi: str
+    name_en: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +96,8 @@ class Agency:
     Attributes:
         agency_id: Stable id from the seed (``BKHCN``, ``P_TUYEN_QUANG``, ``GRP_BO_NGANH``).
         name_vi: Official Vietnamese name, for display.
-        kind: ``central_body``, ``ministry``, ``province`` or ``group``.
+        kind: A code of ``agency_kinds.csv``: ``central_body``, ``ministry``, ``province``
+            (the reporting kinds), ``group``, ``party_committee``, ``na_committee`` ...
         valid_from: First day the body exists; None if it predates the data.
         valid_to: Last day the body exists; None if it still exists.
         successor_id: Body that took over its tasks when it ended.
@@ -107,6 +149,37 @@ def _as_date(on_date: date | None) -> date:
     return on_date
 
 
+def _read_kinds(path: Path) -> list[AgencyKind]:
+    """The rows of ``agency_kinds.csv``."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [AgencyKind(kind=row["kind"].strip(),
+                           is_reporting=row["is_reporting"].strip().lower() == "true",
+                           name_vi=normalize_text(row["name_vi"]),
+                           name_en=normalize_text(row["name_en"]))
+                for row in csv.DictReader(handle)]
+
+
+def _index_kinds(kinds: list[AgencyKind], agencies: list[Agency]) -> dict[str, AgencyKind]:
+    """Kinds by code; every body's kind must be one of them, or it could not be counted."""
+    index: dict[str, AgencyKind] = {}
+    for kind in kinds:
+        if kind.kind in index:
+            raise ValueError(f"duplicate kind {kind.kind!r} in agency kinds seed")
+        index[kind.kind] = kind
+    for agency in agencies:
+        if agency.kind not in index:
+            raise ValueError(f"{agency.agency_id}: kind {agency.kind!r} is not an agency kind")
+    return index
+
+
+def _cued_kinds(text: str) -> frozenset[str] | None:
+    """The kinds an unknown name can be, from its first words; None when they do not say."""
+    folded = fold_diacritics(text)
+    glue = _GLUE.match(folded)
+    head = folded[glue.end() :] if glue else folded
+    return next((kinds for cue, kinds in _KIND_CUES if cue.match(head)), None)
+
+
 def _strip_province_prefix(key: str) -> str:
     for prefix in ("thanhpho", "tinh"):
         if key.startswith(prefix) and len(key) > len(prefix):
@@ -122,16 +195,20 @@ class AgencyDirectory:
     date because the same few hundred names fill ~50k cells.
     """
 
-    def __init__(self, agencies: list[Agency], aliases: list[tuple[str, str]]) -> None:
+    def __init__(self, agencies: list[Agency], aliases: list[tuple[str, str]],
+                 kinds: list[AgencyKind]) -> None:
         """Build the indexes.
 
         Args:
             agencies: All bodies, in seed order.
             aliases: ``(alias, agency_id)`` pairs.
+            kinds: Every kind a body may have.
 
         Raises:
-            ValueError: When an alias or successor points to an unknown id, or an id repeats.
+            ValueError: When an alias or successor points to an unknown id, an id or a kind
+                repeats, or a body has a kind that is not listed.
         """
+        self._kinds = _index_kinds(kinds, agencies)
         self._agencies: dict[str, Agency] = {}
         for agency in agencies:
             if agency.agency_id in self._agencies:
@@ -175,13 +252,18 @@ class AgencyDirectory:
                         self._add(generated, key, agency.agency_id)
         self._keys.update(generated)
         self._key_list = list(self._suggest)
+        self._keys_by_kind: dict[str, list[str]] = {}
+        for key, ids in self._suggest.items():
+            for kind in {self._agencies[i].kind for i in ids}:
+                self._keys_by_kind.setdefault(kind, []).append(key)
         # A run of pieces longer than the longest known name can never match, so split() does
         # not try it; this keeps a long cell at a few dozen look-ups.
         names = [t for a in agencies for t in (a.name_vi, a.short_name_vi)]
         names += [alias for alias, _ in aliases]
         self._max_run = max((len(_SEPARATOR.split(n)) + 1) // 2 for n in names) if names else 1
         self._match_cache: dict[tuple[str, date], str | None] = {}
-        self._suggestion_cache: dict[tuple[str, date], tuple[str, ...]] = {}
+        self._suggestion_cache: dict[tuple[str, date, frozenset[str] | None],
+                                     tuple[str, ...]] = {}
         self._split_cache: dict[tuple[str, date], tuple[AgencyRef, ...]] = {}
 
     @staticmethod
@@ -195,7 +277,7 @@ class AgencyDirectory:
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path | None = None) -> AgencyDirectory:
-        """Load ``agencies.csv`` and, when present, ``agency_aliases.csv``.
+        """Load ``agencies.csv``, ``agency_kinds.csv`` and, when present, ``agency_aliases.csv``.
 
         Args:
             seeds_dir: Folder holding the seeds; defaults to the repository's ``dbt/seeds``.
@@ -227,7 +309,7 @@ class AgencyDirectory:
                     (normalize_text(row["alias"]), row["agency_id"].strip())
                     for row in csv.DictReader(handle)
                 ]
-        return cls(agencies, aliases)
+        return cls(agencies, aliases, _read_kinds(folder / "agency_kinds.csv"))
 
     # -- look-ups -----------------------------------------------------------------------------
 
@@ -240,6 +322,21 @@ class AgencyDirectory:
         """Bodies of these kinds in force today (no end date), in seed order."""
         return [agency for agency in self._agencies.values()
                 if agency.kind in kinds and agency.valid_to is None]
+
+    def kind(self, kind: str) -> AgencyKind:
+        """Return the kind with this code, with its labels and whether it reports.
+
+        Raises:
+            KeyError: When the code is not in ``agency_kinds.csv``.
+        """
+        try:
+            return self._kinds[kind]
+        except KeyError:
+            raise KeyError(f"unknown agency kind {kind!r}") from None
+
+    def is_reporting(self, agency_id: str) -> bool:
+        """Tell whether the body is of a kind that sends monthly reports (whatever the date)."""
+        return self._kinds[self.get(agency_id).kind].is_reporting
 
     def get(self, agency_id: str) -> Agency:
         """Return the body with this id.
@@ -306,12 +403,13 @@ class AgencyDirectory:
         key = match_key(text)
         if not key:
             return ()
-        cache_key = (key, day)
+        kinds = _cued_kinds(text)
+        cache_key = (key, day, kinds)
         cached = self._suggestion_cache.get(cache_key)
         if cached is None:
             ids = self._ids_for(text)
             # Several bodies fit and none (or more than one) is valid on the day: show them.
-            cached = self._display_names(ids) if ids else self._suggestions(key, day)
+            cached = self._display_names(ids) if ids else self._suggestions(key, day, kinds)
             self._suggestion_cache[cache_key] = cached
         return cached
 
@@ -323,8 +421,11 @@ class AgencyDirectory:
                 names.append(name)
         return tuple(names[:_MAX_SUGGESTIONS])
 
-    def _suggestions(self, key: str, day: date) -> tuple[str, ...]:
-        close = difflib.get_close_matches(key, self._key_list, n=20, cutoff=_SUGGESTION_CUTOFF)
+    def _suggestions(self, key: str, day: date, kinds: frozenset[str] | None) -> tuple[str, ...]:
+        """Names close to ``key``, of the ``kinds`` the name can be (None: any kind)."""
+        keys = self._key_list if kinds is None else list(dict.fromkeys(
+            k for kind in sorted(kinds) for k in self._keys_by_kind.get(kind, ())))
+        close = difflib.get_close_matches(key, keys, n=20, cutoff=_SUGGESTION_CUTOFF)
 
         def ratio(a: str, b: str) -> float:
             return difflib.SequenceMatcher(None, a, b).ratio()
@@ -335,6 +436,7 @@ class AgencyDirectory:
             (ratio(key, k), not self._agencies[i].is_valid_on(day), i)
             for k in close
             for i in self._suggest[k]
+            if kinds is None or self._agencies[i].kind in kinds
         ]
         ranked = [i for _, _, i in sorted(scored, key=lambda item: (-item[0], item[1]))]
         return self._display_names(list(dict.fromkeys(ranked)))
@@ -433,9 +535,12 @@ class AgencyDirectory:
         return agency.agency_id
 
     def reporting_bodies(self, on_date: date) -> list[Agency]:
-        """Return the bodies expected to report on ``on_date`` (every non-group body valid then).
+        """Return the bodies expected to report on ``on_date``: reporting kinds valid then.
 
         The 30/6/2026 report counts 73: 22 central bodies, 17 ministries and 34 provinces.
+        Groups, Party committees, National Assembly committees, banks and corporations are
+        named in documents but owe no report, so they never enter this count.
         """
         day = _as_date(on_date)
-        return [a for a in self._agencies.values() if a.kind != "group" and a.is_valid_on(day)]
+        return [a for a in self._agencies.values()
+                if self._kinds[a.kind].is_reporting and a.is_valid_on(day)]

@@ -1,10 +1,18 @@
 -- One row per body (current, historical, or group) with the body that carries its work
 -- today. Successor chains are at most three links long (2025 reorganisation: one link).
+-- Only bodies of a reporting kind (agency_kinds) report; Party committees, National Assembly
+-- committees, banks and corporations are named in documents but owe no monthly report.
 with
 
 agencies as (
 
     select * from {{ ref('agencies') }}
+
+),
+
+kinds as (
+
+    select * from {{ ref('agency_kinds') }}
 
 ),
 
@@ -26,9 +34,11 @@ rolled_up as (
             agencies.agency_id
         ) as current_agency_id,
         agencies.valid_to is null as is_current,
-        agencies.valid_to is null and agencies.kind <> 'group' as is_reporting_body
+        agencies.valid_to is null and kinds.is_reporting as is_reporting_body
 
     from agencies
+    inner join kinds
+        on agencies.kind = kinds.kind
     left join agencies as successor_1
         on agencies.successor_id = successor_1.agency_id
     left join agencies as successor_2

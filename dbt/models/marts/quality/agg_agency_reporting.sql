@@ -14,10 +14,18 @@ quarters as (
 
 ),
 
+reporting_kinds as (
+
+    select kind from {{ ref('agency_kinds') }}
+    where is_reporting
+
+),
+
+-- Bodies of a reporting kind, dissolved ones included: they owe the months they existed.
 agencies as (
 
     select * from {{ ref('dim_agency') }}
-    where kind <> 'group'
+    where kind in (select reporting_kinds.kind from reporting_kinds)
 
 ),
 
