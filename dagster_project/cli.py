@@ -332,9 +332,10 @@ def _progress_logger():
 def _latest_landed_quarter(home: Home) -> str | None:
     import duckdb
 
+    from dagster_project.lib.ingest.landing import table_glob
     from dagster_project.lib.reference.periods import quarter_key
 
-    pattern = home.landing / "tasks" / "progress_report" / "*.parquet"
+    pattern = table_glob(home, "tasks", "progress_report")
     with duckdb.connect() as con:
         row = con.execute(f"select max(reporting_month) from read_parquet('{pattern}')").fetchone()
     return quarter_key(row[0]) if row and row[0] else None

@@ -33,13 +33,15 @@ def _archived(home: Home, landed: LandedFile) -> Path:
 
 def _intake_problems(home: Home, landed: LandedFile) -> list[Problem]:
     """The problems ingestion recorded for the file (its quarantine)."""
-    path = home.landing / "quarantine" / f"{landed.sha256}.parquet"
-    if not path.exists():
+    folder = home.landing / "quarantine"
+    if not any(folder.glob("*.parquet")):
         return []
     with duckdb.connect() as con:
         rows = con.execute(
             "select file_name, sheet_name, row_number, column_label, raw_value, rule,"
-            " message_vi, message_en, severity from read_parquet(?)", [str(path)]).fetchall()
+            " message_vi, message_en, severity from read_parquet(?, union_by_name = true)"
+            " where file_sha256 = ? order by row_number nulls first",
+            [str(folder / "*.parquet"), landed.sha256]).fetchall()
     return [Problem(*row) for row in rows]
 
 

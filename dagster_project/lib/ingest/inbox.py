@@ -31,12 +31,16 @@ from dagster_project.lib.ingest.families import FAMILY_TABLES
 from dagster_project.lib.ingest.isolation import Limits, parse_files
 from dagster_project.lib.ingest.landing import (
     TABLE_SCHEMAS,
+    LandingBatch,
     ParquetWriter,
     archive_file,
+    discard_unfinished_batches,
     ensure_empty_tables,
     ensure_ingest_tables,
     land_submission,
+    landed_files,
     submission_record,
+    table_folder,
 )
 from dagster_project.lib.ingest.regular_files import NotRegularFileError, kind_of_mode
 from dagster_project.lib.ingest.submission import (
@@ -127,12 +131,6 @@ def inbox_files(inbox: Path) -> list[Path]:
     return list_inbox(inbox).files
 
 
-def _already_landed(home: Home, sha256: str) -> bool:
-    """Landing writes the quarantine file last, so its presence means the file is done."""
-    receipt = home.archive / sha256[:2] / sha256 / "receipt.json"
-    return receipt.exists() and (home.landing / "quarantine" / f"{sha256}.parquet").exists()
-
-
 def ingest_inbox(
     home: Home,
     inbox: Path,
@@ -147,6 +145,10 @@ def ingest_inbox(
     match no contract are archived and reported as rejected. Entries that are not regular
     files (links, pipes, devices) are reported in ``summary.not_regular`` and never read.
     """
+    removed = discard_unfinished_batches(home)
+    if removed:
+        log(f"{len(removed)} landed file(s) of an ingest cut short removed; "
+            "their files are landed again")
     for family, tables in FAMILY_TABLES.items():
         ensure_empty_tables(home, family, list(tables))
     ensure_ingest_tables(home)
@@ -168,9 +170,10 @@ def ingest_inbox(
             _land_export(home, path, new_files[path], export, mapping, writer, summary)
         with progress("Reading files / Đọc tệp", total=len(sheets)) as bar:
             parsed = parse_files(sheets, limits, parsed=bar.advance)
-        with progress("Landing files / Tiếp nhận tệp", total=len(sheets)) as bar:
+        with (progress("Landing files / Tiếp nhận tệp", total=len(sheets)) as bar,
+              LandingBatch(home, writer) as batch):
             for number, submission in enumerate(parsed, start=1):
-                _land(home, submission, writer, summary)
+                _land(home, submission, batch, summary)
                 bar.advance()
                 if number % 250 == 0:
                     log(f"{number}/{len(sheets)} files landed")
@@ -186,6 +189,7 @@ def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> dict[Pa
     every run. A file not known to be landed is always hashed afresh.
     """
     known = _load_landed_hashes(home)
+    landed_before = landed_files(home)
     seen: dict[str, list[object]] = {}
     new_files: dict[Path, str] = {}
     for path in files:
@@ -193,12 +197,12 @@ def _new_files(home: Home, files: list[Path], summary: IngestSummary) -> dict[Pa
             info = path.lstat()
             stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
             cached = known.get(str(path))
-            if cached is not None and cached[:3] == stamp and _already_landed(home, cached[3]):
+            if cached is not None and cached[:3] == stamp and cached[3] in landed_before:
                 seen[str(path)] = cached
                 summary.files_already_landed += 1
                 continue
             sha256 = file_sha256(path)
-            landed = _already_landed(home, sha256)
+            landed = sha256 in landed_before
         except NotRegularFileError as error:
             summary.reject_not_regular(not_regular_submission(path, error.kind))
             continue
@@ -227,6 +231,7 @@ def pending_files(home: Home, inbox: Path) -> dict[Path, str | None]:
     a run, it records nothing.
     """
     known = _load_landed_hashes(home)
+    landed = landed_files(home)
     pending: dict[Path, str | None] = {}
     for path in list_inbox(inbox).files:
         try:
@@ -238,7 +243,7 @@ def pending_files(home: Home, inbox: Path) -> dict[Path, str | None]:
         except OSError:
             pending[path] = None  # unreadable now: the run will reject it with its reason
             continue
-        if not _already_landed(home, sha256):
+        if sha256 not in landed:
             pending[path] = sha256
     return pending
 
@@ -286,9 +291,9 @@ def _not_archivable(submission: ParsedSubmission, summary: IngestSummary) -> boo
     return True
 
 
-def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
+def _land(home: Home, submission: ParsedSubmission, batch: LandingBatch,
           summary: IngestSummary) -> None:
-    """Archive one parsed file and land its rows and problems."""
+    """Archive one parsed file and add its rows and problems to the landing batch."""
     if _not_archivable(submission, summary):
         return
     try:
@@ -297,7 +302,7 @@ def _land(home: Home, submission: ParsedSubmission, writer: ParquetWriter,
         summary.reject_not_regular(not_regular_submission(submission.path, error.kind))
         return
     summary.files_new += int(is_new)
-    summary.add_rows(land_submission(home, submission, receipt, writer))
+    summary.add_rows(batch.add(submission, receipt))
     summary.rows_quarantined += submission.rows_quarantined
     if submission.accepted:
         summary.files_accepted += 1
@@ -342,6 +347,9 @@ def _land_export(home: Home, path: Path, sha256: str, export: ExportContract,
     except duckdb.Error as error:  # not the CSV or Parquet file its header promised
         submission.problems = [Problem.of("file_unreadable", path.name, variant="reader_error",
                                           error=_first_line(str(error)))]
+        # rows of the failed read, if it got that far, do not stand: the file is rejected
+        (table_folder(home, contract.family, contract.table)
+         / f"{receipt.sha256}.parquet").unlink(missing_ok=True)
         land_submission(home, submission, receipt, writer)
         summary.files_rejected += 1
         summary.rejected.append(submission)

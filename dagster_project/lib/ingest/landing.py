@@ -4,9 +4,18 @@ Every received file is copied once into ``archive/<sha[:2]>/<sha256>/`` with a
 ``receipt.json`` (who, when, what); re-ingesting the same bytes is a no-op. A receipt keeps
 two times: ``received_at``, when ingestion archived the file, and ``submitted_at``, the inbox
 file's modification time then (when it arrived in the inbox), which deadlines are judged by.
-Parsed rows land as ``landing/<family>/<table>/<sha256>.parquet`` and rejected rows as
-``landing/quarantine/<sha256>.parquet``, with the file's record and verdict in
-``landing/submission/<sha256>.parquet``, so the warehouse can always be rebuilt from here.
+
+Parsed rows land in *batches*: the files one ingest lands together are written as one
+Parquet file per table and reporting month, ``landing/<family>/<table>/<yyyy-mm>/<batch>.parquet``
+(``undated/`` for files without a month), with the files' records in
+``landing/submission/<batch>.parquet`` and their problems in
+``landing/quarantine/<batch>.parquet``. Four small files per received file made a year of
+commune reports ~160k Parquet files for the warehouse to rescan; a batch makes it a few per
+run. The quarantine file is written last and is the batch's commit mark: a batch without one
+was cut short (a crash, a kill) and is removed before the next ingest lands its files again
+(:func:`discard_unfinished_batches`). A system export is a batch of its own, named by its
+SHA-256, as were the files of homes landed before batches. The warehouse can always be
+rebuilt from here.
 """
 
 from __future__ import annotations
@@ -172,9 +181,22 @@ def archive_file(home: Home, submission: ParsedSubmission) -> tuple[Receipt, boo
     return receipt, True
 
 
-def table_path(home: Home, family: str, table: str, sha256: str) -> Path:
-    """Where one file's rows of one table land."""
-    return home.landing / family / table / f"{sha256}.parquet"
+UNDATED = "undated"
+
+
+def month_folder(month: object) -> str:
+    """The folder of a reporting month in a landed table: ``2026-06``, or ``undated``."""
+    return f"{month:%Y-%m}" if isinstance(month, date) else UNDATED
+
+
+def table_folder(home: Home, family: str, table: str) -> Path:
+    """Where a landed table's batches are (in month folders, or at the top for exports)."""
+    return home.landing / family / table
+
+
+def table_glob(home: Home, family: str, table: str) -> Path:
+    """Every landed file of one table, whatever its batch or month."""
+    return table_folder(home, family, table) / "**" / "*.parquet"
 
 
 class UndeclaredColumnError(ValueError):
@@ -214,9 +236,15 @@ class ParquetWriter:
                 would otherwise be parsed and then silently dropped.
         """
         _check_declared(rows, schema, path)
+        self.write_columns({name: [row.get(name) for row in rows] for name in schema},
+                           schema, path)
+
+    def write_columns(self, columns: dict[str, list[Any]], schema: dict[str, str],
+                      path: Path) -> None:
+        """Write column lists (one per schema column, equal lengths) as typed Parquet."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame = pd.DataFrame.from_records(rows, columns=list(schema)) if rows else pd.DataFrame(
-            {column: pd.Series([], dtype="object") for column in schema})
+        frame = pd.DataFrame({name: pd.Series(columns[name], dtype="object")
+                              for name in schema})
         tmp = path.with_suffix(".parquet.tmp")
         self._con.register("landed_rows", frame)
         try:
@@ -322,26 +350,173 @@ def ensure_ingest_tables(home: Home) -> None:
         write_parquet([], TABLE_SCHEMAS["set_aside"], home.set_aside_list)
 
 
+# Rows a landing batch buffers before it is written: ~100 MB of Python values at most.
+BATCH_ROWS = 200_000
+
+
+class _Columns:
+    """Rows of one landed table buffered column by column until their batch is written.
+
+    A list per column holds the values only; a dict per row would also hold every key.
+    """
+
+    def __init__(self, schema: dict[str, str], folder: Path) -> None:
+        self.schema = schema
+        self.folder = folder
+        self.columns: dict[str, list[Any]] = {name: [] for name in schema}
+        self.count = 0
+
+    def extend(self, rows: list[dict[str, Any]], **extra: Any) -> None:
+        _check_declared(rows, self.schema, self.folder)
+        for name, values in self.columns.items():
+            if name in extra:
+                values.extend([extra[name]] * len(rows))
+            else:
+                values.extend(row.get(name) for row in rows)
+        self.count += len(rows)
+
+
+class LandingBatch:
+    """Lands many parsed files together: one Parquet file per table and month, then commits.
+
+    ``add`` buffers a file's rows, record and problems; the batch is written when it holds
+    ``max_rows`` rows (so memory stays bounded whatever the inbox holds) and when the batch
+    closes. Every write is its own batch with its own id, committed by its quarantine file.
+    A file added twice (the same bytes under two names) lands once.
+    """
+
+    def __init__(self, home: Home, writer: ParquetWriter, *, max_rows: int | None = None,
+                 batch_id: str | None = None) -> None:
+        self.home = home
+        self.writer = writer
+        self.max_rows = max_rows or BATCH_ROWS
+        self._fixed_id = batch_id
+        self._tables: dict[tuple[str, str, str], _Columns] = {}
+        self._records: list[dict[str, Any]] = []
+        self._problems: list[dict[str, Any]] = []
+        self._shas: set[str] = set()
+        self._rows = 0
+        self.batches: list[str] = []
+
+    def __enter__(self) -> LandingBatch:
+        return self
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        if exc_type is None:
+            self.flush()
+
+    def __contains__(self, sha256: str) -> bool:
+        return sha256 in self._shas
+
+    def add(self, submission: ParsedSubmission, receipt: Receipt) -> dict[str, int]:
+        """Buffer one parsed file; return rows it adds per table (nothing if already added)."""
+        if submission.sha256 in self._shas:
+            return {}
+        self._shas.add(submission.sha256)
+        written: dict[str, int] = {}
+        received_at = receipt.received_at_dt
+        month = month_folder(submission.metadata.get("reporting_month"))
+        if submission.family and submission.table:
+            tables = {submission.table: submission.rows, **submission.child_rows}
+            for table, rows in tables.items():
+                self._buffer(submission.family, table, month).extend(
+                    rows, **({"received_at": received_at} if table == submission.table
+                             else {}))
+                written[table] = len(rows)
+        self._records.append(
+            submission_record(submission, receipt, written.get(submission.table or "", 0)))
+        self._problems.extend(_quarantine_row(problem, submission.sha256, received_at,
+                                              submission.source)
+                              for problem in submission.problems)
+        written["quarantine"] = len(submission.problems)
+        self._rows += sum(written.values())
+        if self._rows >= self.max_rows:
+            self.flush()
+        return written
+
+    def _buffer(self, family: str, table: str, month: str) -> _Columns:
+        key = (family, table, month)
+        if key not in self._tables:
+            self._tables[key] = _Columns(TABLE_SCHEMAS[table],
+                                         table_folder(self.home, family, table) / month)
+        return self._tables[key]
+
+    def flush(self) -> str | None:
+        """Write what is buffered as one committed batch; its id, or None if it was empty.
+
+        Tables first, then the files' records, then the quarantine: the commit mark.
+        """
+        if not self._records:
+            return None
+        batch_id = self._fixed_id or new_batch_id()
+        for buffered in self._tables.values():
+            self.writer.write_columns(buffered.columns, buffered.schema,
+                                      buffered.folder / f"{batch_id}.parquet")
+        self.writer.write(self._records, TABLE_SCHEMAS["submission"],
+                          self.home.landing / "submission" / f"{batch_id}.parquet")
+        self.writer.write(self._problems, TABLE_SCHEMAS["quarantine"],
+                          quarantine_path(self.home, batch_id))
+        self._tables, self._records, self._problems, self._rows = {}, [], [], 0
+        self.batches.append(batch_id)
+        return batch_id
+
+
+def new_batch_id() -> str:
+    """A batch's name: when it was written (sortable) and a random part (unique)."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.urandom(4).hex()}"
+
+
+def quarantine_path(home: Home, batch_id: str) -> Path:
+    """A batch's quarantine file, written last: its presence commits the batch."""
+    return home.landing / "quarantine" / f"{batch_id}.parquet"
+
+
+def committed_batches(home: Home) -> set[str]:
+    """The ids of every committed batch (their quarantine files are written)."""
+    folder = home.landing / "quarantine"
+    return {path.stem for path in folder.glob("*.parquet")} - {"_empty"} \
+        if folder.is_dir() else set()
+
+
+def discard_unfinished_batches(home: Home) -> list[Path]:
+    """Remove the files of batches cut short before their commit; return what was removed.
+
+    Run by ingestion before it lands anything (it holds the home's writer lock): the files
+    of such a batch are not landed, so the next ingest lands them again, and rows left from
+    the cut-short attempt would be counted twice.
+    """
+    committed = committed_batches(home)
+    removed: list[Path] = []
+    if not home.landing.is_dir():
+        return removed
+    for path in sorted(home.landing.rglob("*.parquet*")):
+        stem = path.name.split(".", 1)[0]
+        if path.parent.name == "quarantine" or stem == "_empty":
+            if path.name.endswith(".tmp"):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+            continue
+        if path.name.endswith(".tmp") or stem not in committed:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def landed_files(home: Home) -> set[str]:
+    """SHA-256 of every received file whose rows are landed (in a committed batch)."""
+    committed = committed_batches(home)
+    records = home.landing / "submission"
+    if not committed or not records.is_dir():
+        return set()
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select distinct file_sha256, filename from read_parquet(?, filename = true, "
+            "union_by_name = true)", [str(records / "*.parquet")]).fetchall()
+    return {sha for sha, name in rows if Path(name).stem in committed}
+
+
 def land_submission(home: Home, submission: ParsedSubmission, receipt: Receipt,
                     writer: ParquetWriter) -> dict[str, int]:
-    """Write a parsed submission's rows and quarantine; return rows written per table."""
-    written: dict[str, int] = {}
-    received_at = receipt.received_at_dt
-    if submission.family and submission.table:
-        rows = [{**row, "received_at": received_at} for row in submission.rows]
-        writer.write(rows, TABLE_SCHEMAS[submission.table],
-                      table_path(home, submission.family, submission.table, submission.sha256))
-        written[submission.table] = len(rows)
-        for table, child_rows in submission.child_rows.items():
-            writer.write(child_rows, TABLE_SCHEMAS[table],
-                          table_path(home, submission.family, table, submission.sha256))
-            written[table] = len(child_rows)
-    record = submission_record(submission, receipt, written.get(submission.table or "", 0))
-    writer.write([record], TABLE_SCHEMAS["submission"],
-                 home.landing / "submission" / f"{submission.sha256}.parquet")
-    problems = [_quarantine_row(problem, submission.sha256, received_at, submission.source)
-                for problem in submission.problems]
-    writer.write(problems, TABLE_SCHEMAS["quarantine"],
-                  home.landing / "quarantine" / f"{submission.sha256}.parquet")
-    written["quarantine"] = len(problems)
-    return written
+    """Land one parsed file as a batch of its own, named by its SHA-256."""
+    with LandingBatch(home, writer, batch_id=submission.sha256) as batch:
+        return batch.add(submission, receipt)

@@ -57,8 +57,8 @@ def project_digest(repo: Path = REPO_ROOT) -> str:
 def landing_digest(home: Home) -> str:
     """The SHA-256 over the landing zone's listing, names and sizes.
 
-    Landed files are named by the content they came from and never rewritten, so their
-    names and sizes say what was landed without reading them.
+    A committed landing batch is never rewritten (a new ingest writes new batches), so
+    names and sizes say what was landed without reading the files.
     """
     digest = hashlib.sha256()
     for path in _files(home.landing):

@@ -194,15 +194,14 @@ def file_rows_relation(con: duckdb.DuckDBPyConnection, suite: Suite, landing: Pa
     from dagster_project.lib.ingest.landed import landed_tables
 
     table = landed_tables()[suite.file_table or ""]
-    folder = landing / table.family / table.name
     current = con.execute(
         "select file_sha256 from intermediate.int_submissions_current where is_current"
         " and reporting_month between ? and ? order by file_sha256",
         [period.start, period.end]).fetchall()
-    files = [path for (sha256,) in current if (path := folder / f"{sha256}.parquet").exists()]
-    listed = ", ".join("'" + str(path).replace("'", "''") + "'"
-                       for path in files or [folder / "_empty.parquet"])
-    return f"read_parquet([{listed}], union_by_name = true)"
+    pattern = str(landing / table.family / table.name / "**" / "*.parquet").replace("'", "''")
+    listed = ", ".join(f"'{sha256}'" for (sha256,) in current if sha256.isalnum()) or "null"
+    return (f"(select * from read_parquet('{pattern}', union_by_name = true)"
+            f" where file_sha256 in ({listed}))")
 
 
 def resolve_period(con: duckdb.DuckDBPyConnection, period_key: str | None) -> ReportingPeriod:
