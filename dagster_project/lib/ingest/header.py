@@ -119,12 +119,22 @@ class HeaderGrid:
         return found
 
     def keys(self, index: int, height: int) -> frozenset[str]:
-        """Every match key a candidate header holds, to skip contracts it cannot be."""
+        """Every match key a candidate header holds, to skip contracts it cannot be.
+
+        Built from the rows' keys alone (and, for two rows, each position's keys joined),
+        without the candidate lists: most candidate headers are title lines or data rows
+        that no contract's required column names, and are never matched.
+        """
         keys = self._keys.get((index, height))
         if keys is None:
-            keys = frozenset(key for _, texts in self.candidates(index, height)
-                             for _, key in texts)
-            self._keys[(index, height)] = keys
+            lines = [self._row(i) for i in range(index, min(index + height, len(self.rows)))]
+            found = {key for line in lines for _, key in line if key}
+            if len(lines) == 2:
+                first, second = lines
+                found.update(first[position][1] + second[position][1]
+                             for position in range(min(len(first), len(second)))
+                             if first[position][1] and second[position][1])
+            keys = self._keys[(index, height)] = frozenset(found)
         return keys
 
 
@@ -167,21 +177,27 @@ def find_header(rows: Sequence[Sequence[Any]],
     is not a disbursement export.
     """
     grid = HeaderGrid(rows)
+    contracts = list(contracts)
+    deepest = min(max((c.header_search_rows for c in contracts), default=0), len(rows))
+    # Every candidate header's keys, once, in the order each contract tries them.
+    candidates = [(index, height, grid.keys(index, height))
+                  for index in range(deepest) for height in (1, 2)]
     best: tuple[int, float, int, Contract, Header] | None = None
     for contract in contracts:
         required = len(contract.required_columns)
         required_keys = contract.required_keys
-        for index in range(min(contract.header_search_rows, len(rows))):
-            for height in (1, 2):
-                if required_keys.isdisjoint(grid.keys(index, height)):
-                    continue  # names none of its required columns: cannot be this table
-                header = match_header(grid, index, height, contract)
-                if header is None or len(header.missing) == required:
-                    continue  # no required column: not this contract's table
-                score = (len(header.columns) - len(header.unknown),
-                         (required - len(header.missing)) / required, -height)
-                if best is None or score > best[:3]:
-                    best = (*score, contract, header)
+        for index, height, keys in candidates:
+            if index >= contract.header_search_rows:
+                break
+            if required_keys.isdisjoint(keys):
+                continue  # names none of its required columns: cannot be this table
+            header = match_header(grid, index, height, contract)
+            if header is None or len(header.missing) == required:
+                continue  # no required column: not this contract's table
+            score = (len(header.columns) - len(header.unknown),
+                     (required - len(header.missing)) / required, -height)
+            if best is None or score > best[:3]:
+                best = (*score, contract, header)
     if best is None:
         return None
     return best[3], best[4]

@@ -48,8 +48,12 @@ _HSPACE_RUN = re.compile(r"[ \t\f\v]+")
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def normalize_text(value: str) -> str:
     """Return ``value`` in one canonical form for storage and display.
+
+    Cached: the same headings, title blocks and names recur in every file of an inbox, and
+    normalising them again was the largest cost of telling which table a sheet holds.
 
     NFC composition makes NFD and NFC inputs byte-identical; odd spaces become plain spaces and
     invisible characters are removed; each line is stripped with inner runs of blanks collapsed
