@@ -46,8 +46,8 @@ All state lives in one home directory, NQ57_HOME (default ./.nq57):
                         working warehouse (the newest few are kept for review)
   inbox/                default inbox; `nq57 demo` writes the demo submissions here
   archive/<sha>/        every received file, stored once by SHA-256, with receipt.json
-  landing/              parsed rows as Parquet, one file per received file and table;
-                        landing/quarantine/ holds every rejected row with its reason
+  landing/              parsed rows as Parquet, one file per table, month and ingest
+                        batch; landing/quarantine/ holds every rejected row with its reason
   runs/<run_id>/        per run: gate/ (rule results), build.json (data fingerprint),
                         audit.json (the release gate's verdict), dbt_run_results.json
   run_inputs/<period>.json  what the quarter's last release was made from: a run with

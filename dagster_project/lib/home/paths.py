@@ -84,7 +84,7 @@ class Home:
 
     @property
     def landing(self) -> Path:
-        """Parsed rows as Parquet, one file per received file and table."""
+        """Parsed rows as Parquet, one file per table, reporting month and ingest batch."""
         return self.root / "landing"
 
     @property

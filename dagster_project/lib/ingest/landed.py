@@ -41,7 +41,7 @@ class LandedColumn:
 
 @dataclass(frozen=True)
 class LandedTable:
-    """One landed table: ``landing/<family>/<name>/<sha256>.parquet``."""
+    """One landed table: ``landing/<family>/<name>/<yyyy-mm>/<batch>.parquet``."""
 
     name: str
     family: str
