@@ -54,6 +54,9 @@ class ColumnSpec:
     # earlier files keep it there, so the warehouse reads both.
     formerly: str | None = None
     sql_type: str | None = None  # the landed type, where the column type's default is not it
+    # The header must name the column, but a cell may be blank (a printed result left empty
+    # means no result, which the family's completion step records as no data).
+    blank_allowed: bool = False
 
     @property
     def text_column(self) -> str:
@@ -71,10 +74,13 @@ class MetadataSpec:
     """A value read from the title block above the header row (e.g. the reporting month)."""
 
     name: str
-    pattern: str
+    pattern: str | None
     type: str
     required: bool
     description: str = ""
+    # A column whose header carries the value ("Kết quả (tính đến 23/9/2025)"): a printed
+    # table without a title block dates its figures there.
+    header_column: str | None = None
 
     @property
     def landed_name(self) -> str:
@@ -105,6 +111,9 @@ class Contract:
     # contract's own; each as written in the contract: name, SQL type, description.
     derived_columns: tuple[dict[str, str], ...] = ()
     child_tables: tuple[dict[str, Any], ...] = ()
+    # Another layout of a source that lands in that source's table (a results table as a
+    # document prints it): its columns are some of that table's, so it declares no table.
+    layout_of: str | None = None
 
     @cached_property
     def columns_by_key(self) -> dict[str, tuple[ColumnSpec, ...]]:
@@ -161,14 +170,17 @@ def _column(raw: dict[str, Any], source: str) -> ColumnSpec:
         date_cells=raw.get("date_cells"),
         formerly=raw.get("formerly"),
         sql_type=raw.get("sql_type"),
+        blank_allowed=bool(raw.get("blank_allowed", False)),
     )
 
 
 def _metadata(name: str, raw: dict[str, Any], source: str) -> MetadataSpec:
     if raw.get("type") not in METADATA_TYPES:
         raise ContractError(f"{source}: metadata {name} has unknown type {raw.get('type')}")
-    return MetadataSpec(name, raw["pattern"], raw["type"], bool(raw.get("required", False)),
-                        raw.get("description", ""))
+    if raw.get("pattern") is None and raw.get("header_column") is None:
+        raise ContractError(f"{source}: metadata {name} needs a pattern or a header_column")
+    return MetadataSpec(name, raw.get("pattern"), raw["type"], bool(raw.get("required", False)),
+                        raw.get("description", ""), raw.get("header_column"))
 
 
 def load_contract(path: Path) -> Contract:
@@ -195,6 +207,7 @@ def load_contract(path: Path) -> Contract:
         description=raw.get("description", ""),
         derived_columns=tuple(raw.get("derived_columns") or ()),
         child_tables=tuple(raw.get("child_tables") or ()),
+        layout_of=raw.get("layout_of"),
     )
 
 

@@ -10,10 +10,12 @@ same cells again for each contract and height was a third of a run's CPU.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from dagster_project.lib.ingest.contracts import ColumnSpec, Contract
@@ -22,6 +24,57 @@ from dagster_project.lib.text.vntext import match_key, normalize_text
 
 Candidate = tuple[str, str]
 """A header text as written (normalised) and its match key."""
+
+_DATE = r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|(?:tháng\s*)?\d{1,2}\s*/\s*\d{4}|năm\s+\d{4}"
+_DOCUMENT = (r"(?:đề\s*án|nghị\s*quyết|quyết\s*định|kế\s*hoạch|chương\s*trình|chỉ\s*thị|"
+             r"thông\s*báo|công\s*văn|nq|qđ|kh|ct|tb)\s*(?:số\s*)?[\w./-]*\d[\w./-]*")
+# Outside brackets only a document's own kind names it ("Kinh phí kế hoạch 2025" is a name).
+_DOCUMENT_BARE = (r"(?:đề\s*án|nghị\s*quyết|quyết\s*định|chỉ\s*thị|thông\s*báo|nq|qđ)\s*"
+                  r"(?:số\s*)?[\w./-]*\d[\w./-]*")
+# What a header may carry after its name: "(tính đến 23/9/2025)", "(theo Nghị quyết
+# 71/NQ-CP)", "đến tháng 9/2025", "Đề án 06". Stripped, the name matches its alias.
+_SUFFIXES = (
+    re.compile(r"\s*\(([^()]*(?:\d{4}|" + _DOCUMENT + r")[^()]*)\)\s*$", re.IGNORECASE),
+    re.compile(r"\s+((?:tính\s+)?(?:đến|tới|tại)\s+(?:hết\s+)?(?:ngày\s+)?(?:" + _DATE
+               + r"))\s*$", re.IGNORECASE),
+    re.compile(r"\s+((?:của\s+|theo\s+)?" + _DOCUMENT_BARE + r")\s*$", re.IGNORECASE),
+)
+_DAY = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{4})")
+
+
+def _suffix_date(suffix: str) -> date | None:
+    """The date a header suffix states: a day as written, a month as its last day."""
+    if (day := _DAY.search(suffix)) is not None:
+        try:
+            return date(int(day[3]), int(day[2]), int(day[1]))
+        except ValueError:
+            return None
+    if (month := _MONTH.search(suffix)) is not None and 1 <= int(month[1]) <= 12:
+        year, number = int(month[2]), int(month[1])
+        return date(year, number, calendar.monthrange(year, number)[1])
+    return None
+
+
+@lru_cache(maxsize=4096)
+def header_suffix(text: str) -> tuple[str, date | None]:
+    """A header's name without the date or document it carries, and that suffix's date.
+
+    Documents print a column's header with its as-of date or source document ("Kết quả
+    thực hiện Đề án 06 (tính đến 23/9/2025)"). The name alone is what a contract's alias
+    says, and the date belongs to every figure of the column, so both are kept: the name
+    for matching, the date as metadata. A header without such a suffix is returned as it is.
+    """
+    name, found = text, None
+    stripped = True
+    while stripped:
+        stripped = False
+        for pattern in _SUFFIXES:
+            match = pattern.search(name)
+            if match is not None and match.start() > 0:
+                found = found or _suffix_date(match[1])
+                name, stripped = name[: match.start()].rstrip(" ,:-–"), True
+    return name, found
 
 
 @dataclass(frozen=True)
@@ -39,6 +92,12 @@ class Header:
     def names(self) -> dict[str, str]:
         """Header text as written, by contract column name."""
         return {spec.name: self.labels[index] for index, spec in self.columns.items()}
+
+    @cached_property
+    def dates(self) -> dict[str, date]:
+        """The date a column's header carries ("(tính đến 23/9/2025)"), by column name."""
+        return {name: found for name, label in self.names.items()
+                if (found := header_suffix(label)[1]) is not None}
 
     @property
     def first_data_row(self) -> int:
@@ -67,6 +126,12 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
     return normalize_text(str(value))
+
+
+def _stripped_key(text: str) -> str | None:
+    """The match key of a header without its date or document suffix; None without one."""
+    name, _ = header_suffix(text)
+    return match_key(name) if name != text and name else None
 
 
 class HeaderGrid:
@@ -113,8 +178,10 @@ class HeaderGrid:
             if not parts:
                 continue
             joined = (" ".join(text for text, _ in parts), "".join(key for _, key in parts))
-            found.append((position, list({text: (text, key)
-                                          for text, key in (joined, *parts)}.values())))
+            texts = [joined, *parts]
+            texts += [(text, stripped) for text, _ in texts
+                      if (stripped := _stripped_key(text)) is not None]
+            found.append((position, list({key: (text, key) for text, key in texts}.values())))
         self._candidates[(index, height)] = found
         return found
 
@@ -129,6 +196,8 @@ class HeaderGrid:
         if keys is None:
             lines = [self._row(i) for i in range(index, min(index + height, len(self.rows)))]
             found = {key for line in lines for _, key in line if key}
+            found.update(stripped for line in lines for text, key in line
+                         if key and (stripped := _stripped_key(text)) is not None)
             if len(lines) == 2:
                 first, second = lines
                 found.update(first[position][1] + second[position][1]

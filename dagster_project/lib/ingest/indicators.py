@@ -9,13 +9,23 @@ target part.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from dagster_project.lib.ingest.submission import ParsedSubmission, Problem
-from dagster_project.lib.text.targets import parse_actual, parse_targets, parse_value_period
+from dagster_project.lib.text.targets import (
+    Actual,
+    ValuePeriod,
+    parse_actual,
+    parse_printed_result,
+    parse_targets,
+    parse_value_period,
+    printed_period,
+)
 from dagster_project.lib.text.values import ValueParseError
 
 DEFAULT_TARGET_YEAR = 2030  # Resolution 57's horizon; the register's "Năm mục tiêu" wins
+YEAR_REMARK = "(Đến năm 2045)"  # printed before a name, it dates the target, not the name
 
 
 def _row_problem(submission: ParsedSubmission, row: dict[str, Any], column: str,
@@ -56,6 +66,73 @@ def _complete_register(submission: ParsedSubmission) -> None:
     submission.child_rows["indicator_target"] = parts
 
 
+def _actual_columns(period: ValuePeriod, actual: Actual | None) -> dict[str, Any]:
+    """The columns an actual lands beside its text: its period and figure, or no data."""
+    return {
+        "period_grain": period.grain,
+        "period_start": period.start,
+        "period_end": period.end,
+        "period_label": period.label,
+        "has_data": actual is not None,
+        "actual_value": actual.value if actual else None,
+        "actual_unit": actual.unit if actual else None,
+        "actual_scope": actual.scope if actual else None,
+        "actual_numerator": actual.numerator if actual else None,
+        "actual_denominator": actual.denominator if actual else None,
+        "is_approximate": actual.approximate if actual else None,
+    }
+
+
+def split_name_and_target(cell: str) -> tuple[str, str | None]:
+    """Split a printed "<indicator>: <target>" cell at its last ": ".
+
+    A name may itself hold a colon-free remark; the target is what follows the last colon
+    ("Kinh phí chi cho nghiên cứu phát triển (R&D): 2% GDP."). A leading "(Đến năm 2045)"
+    dates the target, so it moves there. A cell without a colon is a name without a target.
+    """
+    name, colon, target = cell.rpartition(": ")
+    if not colon:
+        return cell.strip(), None
+    if name.startswith(YEAR_REMARK):
+        name, target = name[len(YEAR_REMARK):].strip(), f"{YEAR_REMARK} {target}"
+    return name.strip(), target.strip() or None
+
+
+def _target_unit(target: str | None) -> str | None:
+    """The unit a printed target's figure is in; None when it states no readable figure."""
+    try:
+        return parse_targets(target or "", DEFAULT_TARGET_YEAR)[0].unit
+    except ValueParseError:
+        return None
+
+
+def _printed_row(submission: ParsedSubmission, row: dict[str, Any], as_of: date
+                 ) -> dict[str, Any]:
+    """One printed results row completed: name and target apart, figure or no data, period."""
+    name, target = split_name_and_target(row.get("indicator_name") or "")
+    text = row.get("actual_text")
+    try:
+        result = parse_printed_result(text, _target_unit(target), as_of)
+        actual, period = result.actual, result.period
+    except ValueParseError as error:  # prose without one figure: its text, as no data
+        submission.problems.append(_row_problem(submission, row, "actual_text", error,
+                                                "warning"))
+        actual, period = None, printed_period("", as_of)
+    context = "\n".join((text or "").split("\n")[1:]).strip()
+    return {**row, "indicator_name": name, "target_text": target,
+            "reporting_month": as_of.replace(day=1),
+            "data_source": submission.column_labels.get(row["sheet_name"], {}).get(
+                "actual_text"),
+            "note": context or None, **_actual_columns(period, actual)}
+
+
+def _complete_printed(submission: ParsedSubmission) -> None:
+    """A results table as printed: every row lands, with a figure or as no data."""
+    as_of = submission.metadata.get("as_of_date")
+    submission.rows = [_printed_row(submission, row, row.get("as_of_date") or as_of)
+                       for row in submission.rows if row.get("as_of_date") or as_of]
+
+
 def _complete_actuals(submission: ParsedSubmission) -> None:
     kept: list[dict[str, Any]] = []
     for row in submission.rows:
@@ -69,20 +146,7 @@ def _complete_actuals(submission: ParsedSubmission) -> None:
         except ValueParseError as error:
             submission.problems.append(_row_problem(submission, row, "actual_text", error))
             continue
-        kept.append({
-            **row,
-            "period_grain": period.grain,
-            "period_start": period.start,
-            "period_end": period.end,
-            "period_label": period.label,
-            "has_data": actual is not None,
-            "actual_value": actual.value if actual else None,
-            "actual_unit": actual.unit if actual else None,
-            "actual_scope": actual.scope if actual else None,
-            "actual_numerator": actual.numerator if actual else None,
-            "actual_denominator": actual.denominator if actual else None,
-            "is_approximate": actual.approximate if actual else None,
-        })
+        kept.append({**row, **_actual_columns(period, actual)})
     submission.rows = kept
 
 
@@ -103,6 +167,8 @@ def complete_indicator_submission(submission: ParsedSubmission) -> ParsedSubmiss
     """
     if submission.table == "indicator":
         _complete_register(submission)
+    elif submission.source == "indicator_result_table":
+        _complete_printed(submission)
     elif submission.table == "indicator_actual":
         _complete_actuals(submission)
     return submission

@@ -167,6 +167,8 @@ def landed_tables() -> dict[str, LandedTable]:
     contracts = [*load_contracts().values(),
                  *(export.contract for export in load_exports().values())]
     for contract in contracts:
+        if contract.layout_of is not None:
+            continue  # another layout of a source: its rows land in that source's table
         for table in contract_tables(contract):
             if table.name in tables:
                 raise ContractError(f"{contract.source}: table {table.name} is landed twice")

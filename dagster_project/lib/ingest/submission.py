@@ -135,6 +135,8 @@ class ParsedSubmission:
     legacy_encodings: dict[str, str] = field(default_factory=dict)  # sheet -> encoding
     # sheet -> contract column name -> header text as written, for problems found later
     column_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # sheet -> contract column name -> the date its header carries ("(tính đến 23/9/2025)")
+    header_dates: dict[str, dict[str, date]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -298,7 +300,10 @@ class _SheetParser:
         # Agencies are resolved as of the report's date, so read dates first.
         for spec in sorted(self.contract.metadata, key=lambda spec: spec.type == "agency"):
             raw = next((m.group(1) for line in title_lines
-                        if (m := re.search(spec.pattern, line))), None)
+                        if spec.pattern and (m := re.search(spec.pattern, line))), None)
+            if raw is None and spec.header_column in self.header.dates:
+                self.metadata[spec.name] = self.header.dates[spec.header_column]
+                continue
             if raw is None:
                 if spec.required:
                     ok = False
@@ -394,7 +399,7 @@ class _SheetParser:
                 if spec.type == "deadline" and spec.unparseable == "warn":
                     self.problem(excel_row, label, None, "deadline_missing",
                                  variant="task_kept")
-                if spec.required:
+                if spec.required and not spec.blank_allowed:
                     self.problem(excel_row, label, None, "required_value_missing",
                                  column=label)
                 self.set_empty(record, spec)
@@ -809,6 +814,7 @@ def parse_submission(path: Path, contracts: dict[str, Contract],
                               item.decoded.originals, cells)
         _report_header(parser, header)
         submission.column_labels[sheet.name] = header.names
+        submission.header_dates[sheet.name] = header.dates
         parser.check_title_formulas()
         if header.missing or not parser.read_metadata():
             continue

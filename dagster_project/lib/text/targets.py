@@ -43,6 +43,9 @@ __all__ = [
     "Target",
     "parse_actual",
     "parse_value_period",
+    "PrintedResult",
+    "parse_printed_result",
+    "printed_period",
     "parse_target",
     "parse_targets",
 ]
@@ -430,3 +433,141 @@ def parse_value_period(text: Any) -> ValuePeriod:
         year = int(m[1])
         return ValuePeriod("year", date(year, 1, 1), date(year, 12, 31), str(year))
     raise ValueParseError.of("period_unparseable", text=shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Results as a document prints them: prose, read only where it states one figure
+
+# Words that make what follows a plan or a forecast, not a result.
+_FORECAST = re.compile(r"(?<!\w)(?:đang|dự kiến|sẽ|mục tiêu|tiến tới|hướng tới|kế hoạch|"
+                       r"phấn đấu)(?!\w)", re.IGNORECASE)
+_BREAKDOWN = re.compile(r"[,;]?\s*trong đó\b.*$", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[,;.:(]\s")
+_REACHED = re.compile(r"(?:đạt|là)\s*(?:tỷ lệ\s*)?:?\s*$", re.IGNORECASE)
+_PRINTED_RANK = re.compile(
+    r"(?:xếp\s+)?(?:hạng|vị trí thứ|thứ)\s+(?P<num>\d+)"
+    r"(?:\s*/\s*(?P<of>\d+)|\s+trên\s+(?:tổng số\s+)?(?P<over>\d+))?", re.IGNORECASE)
+_PRINTED_INDEX = re.compile(r"(?:đạt|là)\s+(?P<num>\d+,\d+)", re.IGNORECASE)
+_PRINTED_MONTH = re.compile(r"(?<![\d/.,])(?:(\d{1,2})\s*/\s*|tháng\s+(\d{1,2})\s+năm\s+)(\d{4})"
+                            r"(?![\d/])", re.IGNORECASE)
+_PRINTED_YEAR = re.compile(r"(?:năm|đến|tới)\s+((?:19|20)\d{2})(?!\s*/)", re.IGNORECASE)
+_SHOWN = 120  # a long result is cut in messages; the row's cell holds all of it
+
+
+@dataclass(frozen=True)
+class PrintedResult:
+    """A printed result: its figure (None for no data) and the period it is for."""
+
+    actual: Actual | None
+    period: ValuePeriod
+
+
+def _kept_as_text(text: str, reason: str, **fields: object) -> ValueParseError:
+    shown = text if len(text) <= _SHOWN else text[:_SHOWN].rstrip() + "…"
+    return ValueParseError.of("actual_kept_as_text", text=shown,
+                              reason=part("actual_kept_as_text", reason, **fields))
+
+
+def _month_period(year: int, month: int) -> ValuePeriod:
+    last = calendar.monthrange(year, month)[1]
+    return ValuePeriod("month", date(year, month, 1), date(year, month, last),
+                       f"{year}-{month:02d}")
+
+
+def printed_period(text: str, as_of: date) -> ValuePeriod:
+    """The period a printed result names ("Tháng 8/2025", "năm 2024"), else its as-of month.
+
+    A month is preferred to a year, and a period that had not begun on the as-of date (a
+    target year, a forecast) is not the result's.
+    """
+    for match in _PRINTED_MONTH.finditer(text):
+        month, year = int(match[1] or match[2]), int(match[3])
+        if 1 <= month <= 12 and date(year, month, 1) <= as_of:
+            return _month_period(year, month)
+    for match in _PRINTED_YEAR.finditer(text):
+        year = int(match[1])
+        if date(year, 1, 1) <= as_of:
+            return ValuePeriod("year", date(year, 1, 1), date(year, 12, 31), str(year))
+    return _month_period(as_of.year, as_of.month)
+
+
+def _outside_brackets(text: str, position: int) -> bool:
+    return text.count("(", 0, position) <= text.count(")", 0, position)
+
+
+def _is_forecast(text: str, position: int) -> bool:
+    """Whether the clause a figure stands in plans or forecasts it ("đang xây dựng 5 sàn")."""
+    starts = [match.end() for match in _CLAUSE_START.finditer(text, 0, position)]
+    return _FORECAST.search(text, starts[-1] if starts else 0, position) is not None
+
+
+def _unit_figures(text: str, unit: str) -> list[tuple[int, Actual]]:
+    """Every figure of ``unit`` the text states, with where it starts."""
+    found: list[tuple[int, Actual]] = []
+    if unit == "%":
+        for match in _PROSE_PERCENT.finditer(text):
+            ratio = _ratio(match["paren"])
+            found.append((match.start(), Actual(
+                _actual_number(match["num"], text), "%", ratio[0] if ratio else None,
+                ratio[1] if ratio else None, match["approx"] is not None, None, text)))
+    elif unit == "rank":
+        for match in _PRINTED_RANK.finditer(text):
+            of = match["of"] or match["over"]
+            found.append((match.start(), Actual(float(match["num"]), "rank", None,
+                                                float(of) if of else None, False, None, text)))
+    elif unit == "index":
+        found.extend((match.start("num"), Actual(_actual_number(match["num"], text), "index",
+                                                 None, None, False, None, text))
+                     for match in _PRINTED_INDEX.finditer(text))
+    else:
+        pattern = re.compile(rf"(?<![\d.,]){_APPROX}(?P<num>{_NUMBER})\s*{re.escape(unit)}"
+                             r"(?!\w)", re.IGNORECASE)
+        found.extend((match.start(), Actual(_actual_number(match["num"], text), unit, None,
+                                            None, match["approx"] is not None, None, text))
+                     for match in pattern.finditer(text))
+    return found
+
+
+def parse_printed_result(text: Any, unit: str | None, as_of: date) -> PrintedResult:
+    """Read a result as a document prints it, in the unit of the indicator's target.
+
+    Printed results are prose: "Chưa có số liệu trực tiếp…", "Tháng 8/2025, Tỷ lệ …: 39,71%,
+    trong đó khối bộ…", "Năm 2023, tổng dung lượng … đạt ~150 Tbps". Only the first line is
+    the result (later lines are context). A figure is read when that line states exactly one
+    in the target's unit outside brackets, a breakdown ("trong đó …") and plans ("đang",
+    "dự kiến", "mục tiêu"), or exactly one after "đạt"; its period is the one the line names,
+    else the as-of month. "Chưa có số liệu", "Chưa đến mốc…" and a blank cell are no data.
+
+    Args:
+        text: The result cell.
+        unit: The target's unit (:class:`Target`), None when the target has no figure.
+        as_of: The date the results are as of (the column header's date).
+
+    Returns:
+        The figure (None for no data) and its period.
+
+    Raises:
+        ValueParseError: ``actual_kept_as_text`` when the text states no such figure, or
+            several: the caller keeps the text as no data and warns.
+    """
+    original = normalize_text(text) if isinstance(text, str) else ""
+    first = original.strip().split("\n")[0].strip()
+    as_of_month = _month_period(as_of.year, as_of.month)
+    if not first or match_key(first).startswith((*_NO_DATA_KEYS, "chuadenmoc")):
+        return PrintedResult(None, as_of_month)
+    if unit is None:
+        raise _kept_as_text(first, "no_target")
+    if _FORECAST.match(first):
+        raise _kept_as_text(first, "forecast")
+    head = _BREAKDOWN.sub("", first)
+    figures = [(start, actual) for start, actual in _unit_figures(head, unit)
+               if _outside_brackets(head, start) and not _is_forecast(head, start)]
+    count = len(figures)
+    if count > 1:
+        figures = [(start, actual) for start, actual in figures
+                   if _REACHED.search(head[:start].rstrip(" ~≈"))]
+    if len(figures) != 1:
+        raise _kept_as_text(first, "several" if count > 1 else "no_figure", unit=unit,
+                            count=count)
+    (_, actual), = figures
+    return PrintedResult(actual, printed_period(first, as_of))
