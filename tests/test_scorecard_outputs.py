@@ -230,3 +230,41 @@ def test_headline_figures_and_ranks_match_the_reviewed_snapshot(release: Path) -
     national = {row["figure"]: row for row in actual["headline"]}
     assert national["Nhiệm vụ được giao"]["count"] == 1937
     assert national["Nhiệm vụ có thời hạn đã hoàn thành"]["count"] == 1245
+
+
+def _table_cells(page: str, table_id: str) -> tuple[list[str], list[list[str]]]:
+    """Header labels and body rows (cell texts) of one table of an HTML page."""
+    import re
+    from html import unescape
+
+    match = re.search(rf'<table id="{re.escape(table_id)}">(.*?)</table>', page, re.S)
+    if match is None:
+        return [], []
+    html = match.group(1)
+
+    def texts(fragment: str, tag: str) -> list[str]:
+        return [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+                for cell in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", fragment, re.S)]
+
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S)
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    rows = [texts(row, "td") for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+    return texts(head.group(1), "th"), [row for row in rows if len(row) > 1]
+
+
+def test_every_body_page_lists_as_many_overdue_tasks_as_it_counts(site: Path) -> None:
+    """A body's "Quá hạn" count is the overdue list on its page, group tasks included."""
+    pages = sorted((site / "agencies").glob("*.html"))
+    assert len(pages) == 73
+    marked_group_tasks = 0
+    for path in pages:
+        agency_id = path.stem
+        page = path.read_text(encoding="utf-8")
+        header, rows = _table_cells(page, f"agency-tasks-{agency_id}")
+        assert len(rows) <= 1, agency_id
+        counted = int(rows[0][header.index("Quá hạn")].replace(".", "")) if rows else 0
+        _, listed = _table_cells(page, f"agency-overdue-tasks-{agency_id}")
+        assert counted == len(listed), (agency_id, counted, len(listed))
+        marked_group_tasks += sum(any(cell.startswith("Giao chung: ") for cell in row)
+                                  for row in listed)
+    assert marked_group_tasks > 0  # group tasks are listed, and marked, on members' pages

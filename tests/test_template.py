@@ -21,6 +21,8 @@ from dagster_project.lib.ingest.template import GUIDE_SHEET, REPORT_SHEET, repor
 from dagster_project.lib.reference.agencies import AgencyDirectory
 
 STATUS_WORDS = ("Đã hoàn thành", "Đang thực hiện", "Chưa triển khai")
+# The groups a ministry belongs to (dbt/seeds/agency_groups.csv): their tasks are its tasks.
+MINISTRY_GROUPS = ("GRP_BO_NGANH_DIA_PHUONG", "GRP_BO_NGANH", "GRP_BO_CQNB")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,8 @@ def test_template_lists_exactly_the_bodys_lead_tasks(bkhcn_template: Path,
         expected = dict(con.execute(
             "select t.task_id, t.task_name from marts.fct_task t where t.task_id in ("
             " select task_id from marts.bridge_task_agency"
-            " where agency_role = 'lead' and current_agency_id = 'BKHCN')"
+            " where agency_role = 'lead' and current_agency_id in ('BKHCN', "
+            + ", ".join(f"'{group}'" for group in MINISTRY_GROUPS) + "))"
             " and (t.assigned_date is null or t.assigned_date <= date '2026-07-31')").fetchall())
     ws = openpyxl.load_workbook(bkhcn_template)[REPORT_SHEET]
     rows = _task_rows(ws)
@@ -97,6 +100,32 @@ def test_template_lists_exactly_the_bodys_lead_tasks(bkhcn_template: Path,
     assert ws.row_dimensions[rows[longest]].height > 15
     assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("landscape", 1)
     assert ws.print_title_rows.startswith("$")
+
+
+@pytest.mark.e2e
+def test_a_group_task_is_in_each_members_template_under_the_groups_heading(
+        warehouse_home: Path, tmp_path: Path) -> None:
+    """Tasks led by "Các tỉnh, thành phố trực thuộc Trung ương" reach every province."""
+    with duckdb.connect(str(warehouse_home / "warehouse.duckdb"), read_only=True) as con:
+        group_tasks = {code for (code,) in con.execute(
+            "select b.task_id from marts.bridge_task_agency b join marts.fct_task t"
+            " using (task_id) where b.agency_role = 'lead'"
+            " and b.current_agency_id = 'GRP_DIA_PHUONG'"
+            " and t.assigned_date <= date '2026-07-31'").fetchall()}
+    assert group_tasks
+    for province in ("P_HA_NOI", "P_CAO_BANG"):
+        out = tmp_path / f"{province}.xlsx"
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setenv("NQ57_HOME", str(warehouse_home))
+            assert main(["template", province, "--period", "2026-Q3", "--out", str(out)]) == 0
+        ws = openpyxl.load_workbook(out)[REPORT_SHEET]
+        rows = _task_rows(ws)
+        assert group_tasks <= set(rows), province
+        headings = [r for r in range(1, ws.max_row + 1)
+                    if str(ws.cell(row=r, column=2).value or "").startswith(
+                        "Nhiệm vụ giao chung cho ")]
+        # Group tasks follow the body's own tasks, under headings naming their group.
+        assert headings and any(rows[code] > headings[0] for code in group_tasks)
 
 
 @pytest.mark.e2e

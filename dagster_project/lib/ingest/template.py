@@ -4,7 +4,9 @@ Most rejected reports fail on things a template can prevent: a status word outsi
 list, a completion date typed as text, a task code retyped wrongly, a title-block line
 reworded. ``nq57 template`` therefore writes the report the way the progress-report contract
 reads it — title block, header row with the contract's labels, Roman-numeral group rows —
-pre-filled with the body's lead tasks from the warehouse. Code and name are locked (sheet
+pre-filled with the body's lead tasks from the warehouse, and the tasks assigned to a group
+it belongs to ("Các bộ, ngành, địa phương"), which every member reports on, under headings
+that name the group. Code and name are locked (sheet
 protection without a password: a guard against slips, not a security control); the status
 cells offer the contract's status words as a drop-down list, the completion date accepts
 only a real date between the task's assignment and the end of the reporting month, and a
@@ -55,6 +57,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 RESOLUTION_DATE = date(2024, 12, 22)
 HEADER_ROW = 9
 OTHER_GROUP = "Nhiệm vụ khác"
+# Heading of the tasks a body reports on as a member of a lead group.
+GROUP_TASKS = "Nhiệm vụ giao chung cho {group}"
 # Columns the office fills in and the agency must not change.
 _PREFILLED = {"seq", "task_code", "task_name"}
 _WIDTHS = {"seq": 6, "task_code": 13, "task_name": 60, "status": 18, "completion_date": 15,
@@ -88,6 +92,8 @@ class TemplateTask:
     task_group: str | None
     assigned_date: date | None
     deadline_text: str | None
+    via_group: str | None = None
+    """The lead group's name when the task reaches the body through a group, else None."""
 
 
 def reporting_month(period: str, month: int | None = None) -> date:
@@ -173,10 +179,11 @@ def resolve_agency(text: str, directory: AgencyDirectory, on_date: date) -> Agen
 
 
 def lead_tasks(warehouse: Path, agency_id: str, until: date) -> list[TemplateTask]:
-    """The tasks ``agency_id`` leads today and that were assigned by ``until``.
+    """The tasks ``agency_id`` answers for today and that were assigned by ``until``.
 
     A task counts when the body carries one of its lead assignments today (tasks of a
-    dissolved ministry are listed for its successor).
+    dissolved ministry are listed for its successor), or when a group it belongs to leads
+    it: each member reports on a group's task, so it is listed with the group's name.
 
     Args:
         warehouse: The DuckDB file ``nq57 run`` builds.
@@ -199,16 +206,14 @@ def lead_tasks(warehouse: Path, agency_id: str, until: date) -> list[TemplateTas
             "comes from it).")
     query = """
         select task.task_id, task.task_name, task.task_group, task.assigned_date,
-               task.deadline_text
+               task.deadline_text, grp.name_vi as via_group
         from marts.fct_task as task
-        where exists (
-            select 1 from marts.bridge_task_agency as bridge
-            where bridge.task_id = task.task_id
-              and bridge.agency_role = 'lead'
-              and bridge.current_agency_id = ?
-        )
-          and (task.assigned_date is null or task.assigned_date <= ?)
-        order by task.task_id
+        inner join marts.bridge_task_lead_body as body
+            on body.task_id = task.task_id and body.agency_id = ?
+        left join marts.dim_agency as grp
+            on grp.agency_id = body.via_group_id
+        where task.assigned_date is null or task.assigned_date <= ?
+        order by body.via_group_id nulls first, task.task_id
     """
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -281,11 +286,22 @@ def _roman(number: int) -> str:
     return "".join(out)
 
 
+def _heading(task: TemplateTask) -> str:
+    """The group row a task stands under: its register group, or the lead group's name.
+
+    A group-assigned task is headed by the group so that the member sees why it must report
+    on a task that does not name it.
+    """
+    if task.via_group:
+        return GROUP_TASKS.format(group=task.via_group)
+    return task.task_group or OTHER_GROUP
+
+
 def _groups(tasks: Sequence[TemplateTask]) -> list[tuple[str, list[TemplateTask]]]:
-    """Tasks under their group headings, groups in order of their first task code."""
+    """Tasks under their headings, headings in order of their first task."""
     groups: dict[str, list[TemplateTask]] = {}
     for task in tasks:
-        groups.setdefault(task.task_group or OTHER_GROUP, []).append(task)
+        groups.setdefault(_heading(task), []).append(task)
     return list(groups.items())
 
 
@@ -406,6 +422,8 @@ _GUIDE = (
     ("HƯỚNG DẪN ĐIỀN BÁO CÁO TIẾN ĐỘ / HOW TO FILL IN THE PROGRESS REPORT", _TITLE),
     ("Tiếng Việt", _BOLD),
     ("1. Mỗi dòng là một nhiệm vụ cơ quan chủ trì; mã và tên nhiệm vụ đã điền sẵn và bị khóa. "
+     "Nhiệm vụ giao chung cho một nhóm cơ quan mà cơ quan là thành viên (ví dụ 'Các bộ, "
+     "ngành, địa phương') nằm dưới đề mục 'Nhiệm vụ giao chung cho …' và cũng phải báo cáo. "
      "Nếu danh sách thiếu hoặc thừa nhiệm vụ, hãy báo Văn phòng, không tự thêm dòng.", None),
     ("2. Chỉ điền các ô nền vàng. Ô trạng thái: chọn trong danh sách thả xuống ({statuses}).",
      None),
@@ -418,8 +436,10 @@ _GUIDE = (
     ("6. Trước khi gửi, có thể kiểm tra tệp bằng lệnh: nq57 check <tệp>. Gửi trước ngày 25 "
      "hằng tháng.", None),
     ("English", _BOLD),
-    ("1. Each row is a task your body leads; code and name are pre-filled and locked. If a "
-     "task is missing or wrong, tell the Standing Office instead of adding rows.", None),
+    ("1. Each row is a task your body leads; code and name are pre-filled and locked. Tasks "
+     "assigned to a group your body belongs to (e.g. 'Các bộ, ngành, địa phương') stand under "
+     "the heading 'Nhiệm vụ giao chung cho …' and must be reported on too. If a task is "
+     "missing or wrong, tell the Standing Office instead of adding rows.", None),
     ("2. Fill in the yellow cells only. Status: pick from the drop-down list ({statuses}).",
      None),
     ("3. A task reported done needs its completion date (dd/mm/yyyy), between the day it was "

@@ -73,7 +73,7 @@ def agency_page(c: ReportContext, result: AgencyResult, group_label: str,
          _("Không đủ số liệu để tính điểm tổng hợp (có số liệu cho {share} tỷ trọng).",
            share=c.fmt.pct(result.weight_share_available, 0))),
     ]
-    overdue = _slice(long["overdue-tasks"], result.agency_id,
+    overdue = _slice(long["agency-overdue-tasks"], result.agency_id,
                      _("Nhiệm vụ quá hạn: rõ người, rõ việc, rõ thời gian"))
     sections = [
         Section("tong-hop", _("Kết quả tổng hợp"), tuple(summary), (components,)),
@@ -103,6 +103,7 @@ def build_report(inputs: ScorecardInputs, lang: Lang = "vi") -> Report:
     period = inputs.current.period
     long = {t.table_id: t for t in (ranking.agency_components_table(c),
                                     tasks.agency_tasks_table(c), tasks.overdue_table(c),
+                                    tasks.agency_overdue_table(c),
                                     budget.agency_budget_table(c), csdl.csdl_matrix(c),
                                     public_services.agency_public_services_table(c),
                                     reporting.agency_reporting_table(c))}

@@ -76,6 +76,7 @@ class QuarterFigures:
     period: ReportingPeriod
     tasks: Mapping[str, Row]
     overdue: Sequence[Row]
+    agency_overdue: Sequence[Row]
     budget_as_of: date | None
     budget: Sequence[Row]
     csdl_as_of: date | None
@@ -120,6 +121,7 @@ def load_quarter(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> Qua
         period=period,
         tasks=tasks.task_figures(con, period.key),
         overdue=tasks.overdue_tasks(con, period),
+        agency_overdue=tasks.agency_overdue_tasks(con, period),
         budget_as_of=budget_as_of,
         budget=budget.budget_rows(con, budget_as_of),
         csdl_as_of=csdl_as_of,

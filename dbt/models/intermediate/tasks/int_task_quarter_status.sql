@@ -1,5 +1,9 @@
 -- One row per task and quarter, for every task assigned by the quarter's as-of date: the
--- task's last reported state on that date, and the status it implies.
+-- task's last reported state on that date, and the status it implies. Nationally a task
+-- stands as its primary lead (the first lead body named, today's successor) last reported
+-- it; another body's report (a co-lead's, or the Standing Office's for a group-led task)
+-- stands only for a task its primary lead has not reported. Each body's own status is in
+-- int_task_agency_quarter_status.
 with
 
 registered_tasks as (
@@ -43,12 +47,18 @@ reports_by_recency as (
         tasks_in_quarter.period_key,
         reports.task_id,
         reports.reporting_month,
+        reports.reporting_current_agency_id,
         reports.reported_status,
         reports.completion_date,
         reports.evidence,
         row_number() over (
             partition by tasks_in_quarter.period_key, reports.task_id
-            order by reports.as_of_date desc, reports.reporting_month desc
+            order by
+                case when reports.reporter_role = 'primary_lead' then 0 else 1 end asc,
+                reports.as_of_date desc,
+                reports.reporting_month desc,
+                reports.received_at desc,
+                reports.reporting_agency_id asc
         ) as recency_rank
 
     from tasks_in_quarter
@@ -79,6 +89,7 @@ with_status as (
         last_report.reported_status,
         last_report.completion_date,
         last_report.reporting_month as last_reported_month,
+        last_report.reporting_current_agency_id as reported_by_agency_id,
         coalesce(last_report.reporting_month >= tasks_in_quarter.period_start, false)
             as reported_in_period,
         coalesce(trim(last_report.evidence) <> '', false) as has_evidence,

@@ -1,7 +1,8 @@
 -- One row per quarter for the nation, and one per quarter and lead body (current bodies,
--- history rolled up to successors). A task with two lead bodies counts once nationally and
--- once for each body, so agency rows do not add up to the national row. A task led by a
--- group ("Các bộ, ngành, địa phương") counts for the group and for each of its members.
+-- history rolled up to successors). A task with two lead bodies counts once nationally (as
+-- its primary lead reports it) and once for each body (as that body reports it), so agency
+-- rows do not add up to the national row. A task led by a group ("Các bộ, ngành, địa
+-- phương") counts for the group and for each of its members.
 with
 
 quarter_status as (
@@ -10,13 +11,9 @@ quarter_status as (
 
 ),
 
-leads as (
+agency_status as (
 
-    select
-        task_id,
-        agency_id as current_agency_id
-
-    from {{ ref('int_task_leads_expanded') }}
+    select * from {{ ref('fct_task_agency_quarter_status') }}
 
 ),
 
@@ -40,19 +37,17 @@ national_rows as (
 agency_rows as (
 
     select
-        quarter_status.period_key,
-        quarter_status.period_start,
-        quarter_status.period_end,
-        quarter_status.as_of_date,
+        period_key,
+        period_start,
+        period_end,
+        as_of_date,
         'agency' as scope,
-        leads.current_agency_id as agency_id,
-        quarter_status.task_id,
-        quarter_status.status,
-        quarter_status.has_evidence
+        agency_id,
+        task_id,
+        status,
+        has_evidence
 
-    from quarter_status
-    inner join leads
-        on quarter_status.task_id = leads.task_id
+    from agency_status
 
 ),
 

@@ -1,5 +1,7 @@
--- One row per task per quarter: the task's status on the quarter's as-of date, attributed
--- to the body that leads it today. This is what the scorecard counts.
+-- One row per task per quarter: the task's national status on the quarter's as-of date (as
+-- its primary lead last reported it), attributed to the body that leads it today. This is
+-- what the scorecard's national figures count; each body's own status on a task is in
+-- fct_task_agency_quarter_status.
 with
 
 quarter_status as (
@@ -28,7 +30,8 @@ select
     quarter_status.completion_date,
     quarter_status.has_evidence,
     quarter_status.reported_in_period,
-    quarter_status.last_reported_month
+    quarter_status.last_reported_month,
+    quarter_status.reported_by_agency_id
 
 from quarter_status
 inner join tasks

@@ -1,5 +1,6 @@
--- One row per registered task per reporting month, as its lead body reported it, with the
--- status that report implies on the report's own as-of date.
+-- One row per registered task, reporting month and reporting body, as that body reported
+-- it (co-leads each keep their own row), with the status that report implies on the
+-- report's own as-of date.
 with
 
 reports as (
@@ -21,6 +22,8 @@ statuses as (
         reports.reporting_month,
         reports.as_of_date,
         reports.reporting_agency_id,
+        reports.reporting_current_agency_id,
+        reports.reporter_role,
         reports.reported_status,
         reports.completion_date,
         reports.product,

@@ -1,7 +1,9 @@
 """Tasks: counts and rates per body, the overdue list by name, the two task measures.
 
 Reads ``agg_task_completion`` (one row per scope and quarter) and, for the overdue list,
-``fct_task_quarter_status`` joined to ``fct_task``: rõ người, rõ việc, rõ thời gian.
+``fct_task_quarter_status`` joined to ``fct_task``: rõ người, rõ việc, rõ thời gian. Agency
+pages list their overdue tasks from ``fct_task_agency_quarter_status``, the rows their counts
+are made of, so a group-assigned or co-led task a body counts is also a task it lists.
 """
 
 from __future__ import annotations
@@ -49,6 +51,25 @@ def overdue_tasks(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> li
         from status left join task using (task_id)
         order by agency_id, task.due_date nulls last, status.task_id""",
                  [period.key, period.as_of_date])
+
+
+def agency_overdue_tasks(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> list[Row]:
+    """Each body's overdue tasks as it counts them: named, co-led and group-assigned ones.
+
+    The rows are those of ``fct_task_agency_quarter_status`` that ``agg_task_completion``
+    counts as overdue for the body, with the lead group when the task reaches the body through a
+    group, so that the list on a body's page matches its overdue count.
+    """
+    return fetch(con, """
+        select status.agency_id, status.task_id, status.is_primary_lead,
+               status.via_group_id, task.task_name, task.deadline_text, task.due_date,
+               task.expected_product, task.source_document,
+               date_diff('day', task.due_date, ?) as days_overdue
+        from marts.fct_task_agency_quarter_status as status
+        inner join marts.fct_task as task on task.task_id = status.task_id
+        where status.period_key = ? and status.status = 'overdue'
+        order by status.agency_id, task.due_date nulls last, status.task_id""",
+                 [period.as_of_date, period.key])
 
 
 def measures(row: Row | None) -> dict[str, Measure]:
@@ -116,6 +137,39 @@ def overdue_table(c: ReportContext) -> Table:
                  tuple(rows),
                  note=_("Tính đến ngày {date}.", date=c.fmt.date(c.inputs.current.period
                                                                  .as_of_date)))
+
+
+def _assignment(c: ReportContext, row: Row) -> str:
+    """How the task is the body's: primary lead, co-lead, or through a group (marked)."""
+    _ = c._
+    if row["via_group_id"]:
+        return _("Giao chung: {group}", group=c.name(row["via_group_id"]))
+    return _("Chủ trì") if row["is_primary_lead"] else _("Đồng chủ trì")
+
+
+def agency_overdue_table(c: ReportContext) -> Table:
+    """Every body's overdue tasks, group-assigned and co-led ones marked as such."""
+    _ = c._
+    rows = [{"agency_id": r["agency_id"], "agency": c.name(r["agency_id"]),
+             "task_id": r["task_id"], "assignment": _assignment(c, r),
+             "task": r["task_name"], "deadline": r["deadline_text"], "due_date": r["due_date"],
+             "product": r["expected_product"], "days_overdue": r["days_overdue"],
+             "source": r["source_document"]}
+            for r in c.inputs.current.agency_overdue]
+    rows.sort(key=lambda row: (vi_sort_key(row["agency"]), row["due_date"] is None,
+                               row["due_date"] or datetime.min.date(), row["task_id"]))
+    return Table("agency-overdue-tasks", _("Nhiệm vụ quá hạn của từng cơ quan"),
+                 (Column("agency", _("Cơ quan")), Column("task_id", _("Mã")),
+                  Column("assignment", _("Giao cho cơ quan")),
+                  Column("task", _("Nhiệm vụ")), Column("deadline", _("Thời hạn (văn bản)")),
+                  Column("due_date", _("Hạn"), "date"),
+                  Column("product", _("Sản phẩm dự kiến")),
+                  Column("days_overdue", _("Số ngày quá hạn"), "int"),
+                  Column("source", _("Văn bản giao"))),
+                 tuple(rows),
+                 note=_("Tính đến ngày {date}. Nhiệm vụ giao chung cho một nhóm cơ quan được "
+                        "tính và liệt kê cho từng cơ quan thành viên.",
+                        date=c.fmt.date(c.inputs.current.period.as_of_date)))
 
 
 def headline_rows(c: ReportContext) -> list[Row]:
