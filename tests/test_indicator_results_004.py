@@ -128,3 +128,41 @@ def test_an_unknown_layout_is_refused_with_a_bilingual_reason(tmp_path: Path) ->
     assert (problem.file, problem.sheet, problem.row, problem.column, problem.value,
             problem.rule) == ("bang_la.xlsx", "Chỉ tiêu", 2, "STT", "11-3", "code_format")
     assert problem.message_vi and problem.message_en and problem.message_vi != problem.message_en
+
+
+# --- in the warehouse: the printed rows reach the indicator mart ---------------------------
+
+
+@pytest.fixture(scope="module")
+def mart_with_printed(published_home: Path, tmp_path_factory: pytest.TempPathFactory
+                      ) -> list[tuple]:
+    """The demo warehouse rebuilt after the printed table was received."""
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.ingest.inbox import ingest_inbox
+    from tests.conftest import copy_home
+    from tests.fixtures.warehouse import dbt_build, query
+
+    work = tmp_path_factory.mktemp("r004_mart")
+    home = Home(copy_home(published_home, work / "home"))
+    inbox = work / "inbox"
+    inbox.mkdir()
+    render_results_004(inbox / "KetQua_ChiTieu_DA06.xlsx")
+    summary = ingest_inbox(home, inbox)
+    assert summary.files_accepted == 1, [p.message_en for s in summary.rejected for p in s.errors]
+    dbt_build(home.root, work, ["+fct_indicator_progress"])
+    return query(home.warehouse,
+                 "select indicator_id, period_label, has_data, actual_value, actual_unit, "
+                 "actual_text from intermediate.int_indicator_actuals "
+                 "where data_source like 'Kết quả thực hiện%'")
+
+
+def test_a_printed_figure_reaches_the_indicator_actuals(mart_with_printed: list[tuple]) -> None:
+    figures = {(row[0], row[1]): row for row in mart_with_printed if row[2]}
+    (indicator, _, _, value, unit, _) = figures[("11.2", "2025-08")]
+    assert (indicator, float(value), unit) == ("11.2", 39.71, "%")
+
+
+def test_printed_prose_reaches_the_warehouse_as_no_data(mart_with_printed: list[tuple]) -> None:
+    no_data = {row[0]: row for row in mart_with_printed if not row[2]}
+    assert all(row[3] is None for row in no_data.values())
+    assert no_data["13"][5].startswith("Chưa có số liệu")
