@@ -9,7 +9,7 @@ are made of, so a group-assigned or co-led task a body counts is also a task it 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -125,18 +125,29 @@ def overdue_table(c: ReportContext) -> Table:
              "due_date": r["due_date"], "product": r["expected_product"],
              "days_overdue": r["days_overdue"], "source": r["source_document"]}
             for r in c.inputs.current.overdue]
-    rows.sort(key=lambda row: (vi_sort_key(row["agency"]), row["due_date"] is None,
-                               row["due_date"] or datetime.min.date(), row["task_id"]))
+    rows.sort(key=_by_agency_then_due)
     return Table("overdue-tasks", _("Nhiệm vụ quá hạn"),
                  (Column("agency", _("Cơ quan chủ trì")), Column("task_id", _("Mã")),
-                  Column("task", _("Nhiệm vụ")), Column("deadline", _("Thời hạn (văn bản)")),
-                  Column("due_date", _("Hạn"), "date"),
-                  Column("product", _("Sản phẩm dự kiến")),
-                  Column("days_overdue", _("Số ngày quá hạn"), "int"),
-                  Column("source", _("Văn bản giao"))),
+                  *_overdue_columns(c)),
                  tuple(rows),
                  note=_("Tính đến ngày {date}.", date=c.fmt.date(c.inputs.current.period
                                                                  .as_of_date)))
+
+
+def _by_agency_then_due(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Overdue rows by body (Vietnamese order), then earliest due date, undated last."""
+    return (vi_sort_key(row["agency"]), row["due_date"] is None,
+            row["due_date"] or datetime.min.date(), row["task_id"])
+
+
+def _overdue_columns(c: ReportContext) -> tuple[Column, ...]:
+    """The columns every overdue list ends with: the task, its deadline, product, source."""
+    _ = c._
+    return (Column("task", _("Nhiệm vụ")), Column("deadline", _("Thời hạn (văn bản)")),
+            Column("due_date", _("Hạn"), "date"),
+            Column("product", _("Sản phẩm dự kiến")),
+            Column("days_overdue", _("Số ngày quá hạn"), "int"),
+            Column("source", _("Văn bản giao")))
 
 
 def _assignment(c: ReportContext, row: Row) -> str:
@@ -156,16 +167,11 @@ def agency_overdue_table(c: ReportContext) -> Table:
              "product": r["expected_product"], "days_overdue": r["days_overdue"],
              "source": r["source_document"]}
             for r in c.inputs.current.agency_overdue]
-    rows.sort(key=lambda row: (vi_sort_key(row["agency"]), row["due_date"] is None,
-                               row["due_date"] or datetime.min.date(), row["task_id"]))
+    rows.sort(key=_by_agency_then_due)
     return Table("agency-overdue-tasks", _("Nhiệm vụ quá hạn của từng cơ quan"),
                  (Column("agency", _("Cơ quan")), Column("task_id", _("Mã")),
                   Column("assignment", _("Giao cho cơ quan")),
-                  Column("task", _("Nhiệm vụ")), Column("deadline", _("Thời hạn (văn bản)")),
-                  Column("due_date", _("Hạn"), "date"),
-                  Column("product", _("Sản phẩm dự kiến")),
-                  Column("days_overdue", _("Số ngày quá hạn"), "int"),
-                  Column("source", _("Văn bản giao"))),
+                  *_overdue_columns(c)),
                  tuple(rows),
                  note=_("Tính đến ngày {date}. Nhiệm vụ giao chung cho một nhóm cơ quan được "
                         "tính và liệt kê cho từng cơ quan thành viên.",
