@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -111,14 +112,34 @@ def _gate(scratch: Path, demo_inbox: Path, path: Path, suite: Suite) -> list[Rul
     (submission,) = parse_files([path])
     sha256 = hashlib.sha256((demo_inbox / REPORT).read_bytes()).hexdigest()
     rows = [{**row, "file_sha256": sha256, "received_at": None} for row in submission.rows]
-    target = scratch / "landing" / "tasks" / "progress_report" / f"{sha256}.parquet"
+    target = _landed_file_of(scratch / "landing" / "tasks" / "progress_report", sha256)
     original = target.read_bytes()
     try:
-        write_parquet(rows, TABLE_SCHEMAS["progress_report"], target)
+        _replace_rows_of(target, sha256, rows, scratch / "spoiled.parquet")
         return run_suite(scratch / "warehouse.duckdb", suite, PERIOD,
                          landing=scratch / "landing")[1]
     finally:
         target.write_bytes(original)
+
+
+def _landed_file_of(folder: Path, sha256: str) -> Path:
+    """The landing batch file that holds a received file's rows."""
+    with duckdb.connect() as con:
+        (name,) = con.execute(
+            f"select distinct filename from read_parquet('{folder}/**/*.parquet', "
+            "filename = true, union_by_name = true) where file_sha256 = ?", [sha256]).fetchone()
+    return Path(name)
+
+
+def _replace_rows_of(target: Path, sha256: str, rows: list[dict], scratch_file: Path) -> None:
+    """Rewrite a batch file with one received file's rows replaced by ``rows``."""
+    write_parquet(rows, TABLE_SCHEMAS["progress_report"], scratch_file)
+    with duckdb.connect() as con:
+        con.execute(f"create table kept as select * from read_parquet('{target}') "
+                    "where file_sha256 <> ?", [sha256])
+        con.execute(f"copy (select * from kept union all by name "
+                    f"select * from read_parquet('{scratch_file}')) to '{target}' "
+                    "(format parquet)")
 
 
 def test_the_clean_report_passes_check_and_gate(
