@@ -6,13 +6,15 @@ text (row 36's "(Đến năm 2045)" moves to its target, whose year it states). 
 no responsible body, so :data:`RESPONSIBLE` assigns the ministry whose field each indicator
 belongs to; that assignment is the demo's, not the document's.
 
-Results come in two reports. The Ministry of Science and Technology's report of 9/2025
+Results come in three reports. The Ministry of Science and Technology's report of 9/2025
 carries what the seed states (figures as the seed gives them, with its context as the note;
 "Chưa có số liệu" where it gives no figure for the indicator itself). Where the seed
 splits a rate into ministries and provinces (11.3–11.5), the national figure is the sum of
 its counts, so it adds up exactly. The Government Office's report of 3/2026 adds a
 deterministic, plausible series for the public-service indicators 11.2–11.5 (12/2024 and
-3/2026) so that trends can be assessed. Everything is deterministic: same bytes every run.
+3/2026) so that trends can be assessed. The Standing Office's report of 6/2026 carries the
+indicators seed 002 (the 18-month report to 30/6/2026) states. Everything is deterministic:
+same bytes every run.
 """
 
 from __future__ import annotations
@@ -216,7 +218,26 @@ SERIES_ACTUALS: tuple[tuple[str, str, str, str], ...] = (
     ("11.5", "12/2024", "30,15%", ""),
     ("11.5", "3/2026", "33,10%", "Tái sử dụng dữ liệu tại các bộ, ngành còn thấp."),
 )
+# The Standing Office's 18-month report (seed 002, figures to 30/6/2026): the indicators it
+# states, in its own words. Its 2025 digital-economy share (14,02%) is the measured figure
+# that supersedes the 9/2025 report's estimate (~18%) for the same year.
+STANDING_OFFICE_ACTUALS: tuple[tuple[str, str, str, str], ...] = (
+    ("10", "2025", "14,02% GDP",
+     "Tỷ trọng giá trị tăng thêm của kinh tế số trong GDP năm 2025 đạt 14,02%."),
+    ("17", "2026", "3% tổng chi ngân sách nhà nước",
+     "Ngân sách năm 2026 đã bảo đảm mức tối thiểu 3% tổng chi ngân sách nhà nước."),
+    ("23.4", "6/2026", "91,9% dân số",
+     "5G phủ khoảng 91,9% dân số; chưa đồng nghĩa với phủ sóng 5G toàn quốc."),
+    ("25", "6/2026", "2 đơn vị",
+     "Đã có 02 doanh nghiệp công nghệ hàng đầu thế giới thiết lập cơ sở nghiên cứu và phát "
+     "triển tại Việt Nam, so với mục tiêu thu hút thêm ít nhất 03 tổ chức, doanh nghiệp."),
+    ("36", "2025", "14,02% GDP", "Tỷ trọng kinh tế số trong GDP năm 2025."),
+    ("37", "2025", "hạng 44/139 thế giới",
+     "Năm 2025 Việt Nam duy trì vị trí 44/139 quốc gia về chỉ số GII."),
+)
 SEED_SOURCE = "Báo cáo kết quả thực hiện Đề án 06 (tính đến 23/9/2025)"
+STANDING_OFFICE_SOURCE = "Báo cáo 18 tháng thực hiện Nghị quyết 57-NQ/TW (đến 30/6/2026)"
+_VPTW = "Văn phòng Trung ương Đảng"
 SERIES_SOURCE = "Cổng Dịch vụ công quốc gia"
 
 
@@ -273,7 +294,7 @@ def write_actuals(path: Path, agency: str, month: str, as_of: str,
 
 
 def write_indicators_demo(inbox: Path) -> list[Path]:
-    """Write the indicator register and the two results reports into ``inbox/indicators``.
+    """Write the indicator register and the three results reports into ``inbox/indicators``.
 
     Returns:
         The paths written, register first.
@@ -285,4 +306,6 @@ def write_indicators_demo(inbox: Path) -> list[Path]:
                       "23/9/2025", seed_actual_rows(), SEED_SOURCE),
         write_actuals(folder / "VPCP_2026-03_ket_qua_chi_tieu.xlsx", _VPCP, "3/2026",
                       "31/3/2026", list(SERIES_ACTUALS), SERIES_SOURCE),
+        write_actuals(folder / "VPTW_2026-06_ket_qua_chi_tieu.xlsx", _VPTW, "6/2026",
+                      "30/6/2026", list(STANDING_OFFICE_ACTUALS), STANDING_OFFICE_SOURCE),
     ]

@@ -79,9 +79,9 @@ def _row(n: int, indicator_id: str, target: str, body: str = "Bộ Khoa học v�
 
 def test_demo_workbooks_are_accepted_with_52_indicators(parse, tmp_path: Path) -> None:
     paths = write_indicators_demo(tmp_path / "inbox")
-    assert [path.parent.name for path in paths] == ["indicators"] * 3
-    register, seed_report, series_report = (parse(path) for path in paths)
-    for submission in (register, seed_report, series_report):
+    assert [path.parent.name for path in paths] == ["indicators"] * 4
+    register, seed_report, series_report, standing_report = (parse(path) for path in paths)
+    for submission in (register, seed_report, series_report, standing_report):
         assert submission.family == "indicators"
         assert submission.accepted, (submission.path.name, submission.errors[:3])
 
@@ -106,6 +106,11 @@ def test_demo_workbooks_are_accepted_with_52_indicators(parse, tmp_path: Path) -
     row_13 = next(r for r in seed_report.rows if r["indicator_id"] == "13")
     assert (row_13["has_data"], row_13["actual_value"]) == (False, None)
     assert len(series_report.rows) == 8 and series_report.metadata["reporting_agency"] == "VPCP"
+    assert standing_report.metadata["reporting_agency"] == "VPTW"
+    assert [(r["indicator_id"], r["period_label"], r["actual_value"], r["actual_unit"])
+            for r in standing_report.rows] == [
+        ("10", "2025", 14.02, "%"), ("17", "2026", 3, "%"), ("23.4", "2026-06", 91.9, "%"),
+        ("25", "2026-06", 2, "đơn vị"), ("36", "2025", 14.02, "%"), ("37", "2025", 44, "rank")]
 
 
 def test_demo_is_deterministic(tmp_path: Path) -> None:
@@ -228,18 +233,31 @@ def test_hdi_and_budget_share_are_achieved(progress: list[dict]) -> None:
     assert (hdi["comparator"], hdi["target_value"], hdi["unit"], hdi["latest_value"]) == (
         ">", 0.7, "index", 0.766)
     assert (hdi["progress_status"], hdi["status_method"]) == ("achieved", "target_met")
-    (budget,) = _rows(progress, "17")
-    assert (budget["latest_value"], budget["progress_status"]) == (3, "achieved")
+    budget = _rows(progress, "17")
+    assert [(r["period"], r["latest_value"], r["progress_status"]) for r in budget] == [
+        ("2025", 3, "achieved"), ("2026", 3, "achieved")]
 
 
 def test_digital_economy_share_is_off_track(progress: list[dict]) -> None:
+    # The 30/6/2026 report's measured 14,02% for 2025 supersedes the 9/2025 estimate (~18%).
     latest = _rows(progress, "10")[-1]
     assert (latest["period"], latest["baseline_value"], latest["latest_value"]) == (
-        "2025", 15.2, 18)
+        "2025", 15.2, 14.02)
     assert latest["progress_status"] == "off_track"
     assert latest["observed_cagr"] < latest["required_cagr"]
-    # The same figures against the 2045 target (indicator 36) leave enough time.
-    assert _rows(progress, "36")[-1]["progress_status"] == "on_track"
+    # A share that fell since 2023 is off track even against the 2045 target (indicator 36).
+    assert _rows(progress, "36")[-1]["progress_status"] == "off_track"
+
+
+def test_the_30_june_2026_report_reaches_the_mart(progress: list[dict]) -> None:
+    """Seed 002's figures to 30/6/2026: 5G 91,9% of the population, GII 44/139, 2 of 3."""
+    five_g = _rows(progress, "23.4")[-1]
+    assert (five_g["period"], five_g["latest_value"], five_g["unit"]) == ("2026-06", 91.9, "%")
+    gii = _rows(progress, "37")[-1]
+    assert (gii["period"], gii["latest_value"], gii["unit"]) == ("2025", 44, "rank")
+    rnd = _rows(progress, "25")[-1]
+    assert (rnd["period"], rnd["latest_value"], rnd["progress_status"]) == (
+        "2026-06", 2, "off_track")
 
 
 def test_no_override_ships_so_status_is_the_computed_one(progress: list[dict]) -> None:

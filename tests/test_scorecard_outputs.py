@@ -268,3 +268,20 @@ def test_every_body_page_lists_as_many_overdue_tasks_as_it_counts(site: Path) ->
         marked_group_tasks += sum(any(cell.startswith("Giao chung: ") for cell in row)
                                   for row in listed)
     assert marked_group_tasks > 0  # group tasks are listed, and marked, on members' pages
+
+
+def test_each_indicator_is_one_line_with_its_figure_as_reported(site: Path) -> None:
+    """52 indicators, 52 lines: a two-part target stays together; ranks are whole numbers."""
+    for page_path, words in ((site / "index.html", ("hạng", "Chưa đủ số liệu để đánh giá")),
+                             (site / "en" / "index.html", ("rank", "Too few figures to assess"))):
+        header, rows = _table_cells(page_path.read_text(encoding="utf-8"), "indicators")
+        assert len(rows) == 52
+        lines = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+        figure, period, status = (header[i] for i in (4, 5, 7))
+        rank, no_trend = words
+        assert lines["5"][figure] == f"{rank} 5 (Đông Nam Á); {rank} 71 (thế giới)"
+        assert lines["37"][figure] == f"{rank} 44 (thế giới)"
+        assert (lines["23.4"][figure], lines["23.4"][period]) == (
+            "91,9%" if rank == "hạng" else "91.9%", "6/2026")
+        assert lines["23.4"][status] == no_trend
+        assert lines["10"][figure] == ("14,02%" if rank == "hạng" else "14.02%")
