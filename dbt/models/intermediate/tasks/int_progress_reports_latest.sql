@@ -19,26 +19,9 @@ agencies as (
 
 ),
 
-assigned as (
-
-    select * from {{ ref('int_task_agencies_assigned') }}
-
-),
-
 leads as (
 
     select * from {{ ref('int_task_leads_expanded') }}
-
-),
-
-primary_leads as (
-
-    select distinct
-        task_id,
-        current_agency_id
-
-    from assigned
-    where is_primary_lead
 
 ),
 
@@ -84,17 +67,13 @@ with_role as (
     select
         latest.*,
         case
-            when primary_leads.task_id is not null then 'primary_lead'
+            when leads.is_primary_lead then 'primary_lead'
             when leads.task_id is not null and leads.via_group_id is null then 'lead'
             when leads.task_id is not null then 'group_member'
             else 'other'
         end as reporter_role
 
     from latest
-    left join primary_leads
-        on
-            latest.task_id = primary_leads.task_id
-            and latest.reporting_current_agency_id = primary_leads.current_agency_id
     left join leads
         on
             latest.task_id = leads.task_id

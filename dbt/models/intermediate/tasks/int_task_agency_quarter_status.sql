@@ -19,26 +19,9 @@ leads as (
 
 ),
 
-assigned as (
-
-    select * from {{ ref('int_task_agencies_assigned') }}
-
-),
-
 reports as (
 
     select * from {{ ref('int_progress_reports_latest') }}
-
-),
-
-primary_leads as (
-
-    select distinct
-        task_id,
-        current_agency_id
-
-    from assigned
-    where is_primary_lead
 
 ),
 
@@ -54,15 +37,11 @@ answering as (
         quarter_status.has_deadline,
         leads.agency_id,
         leads.via_group_id,
-        primary_leads.task_id is not null as is_primary_lead
+        leads.is_primary_lead
 
     from quarter_status
     inner join leads
         on quarter_status.task_id = leads.task_id
-    left join primary_leads
-        on
-            leads.task_id = primary_leads.task_id
-            and leads.agency_id = primary_leads.current_agency_id
 
 ),
 

@@ -1,8 +1,16 @@
 -- One row per task and current body that answers for it in per-agency figures: each lead
 -- body, each group pseudo-agency leading it ("Các tỉnh, thành phố trực thuộc TW"), and every
 -- member of such a group. A body both named and reached through a group appears once, as
--- named (via_group_id null).
+-- named (via_group_id null). is_primary_lead marks the first lead body named on the task:
+-- its report sets the task's national status (D-029), so every model that weighs reports
+-- by whose they are reads the mark from here.
 with
+
+assigned as (
+
+    select * from {{ ref('int_task_agencies_assigned') }}
+
+),
 
 leads as (
 
@@ -10,8 +18,19 @@ leads as (
         task_id,
         current_agency_id
 
-    from {{ ref('int_task_agencies_assigned') }}
+    from assigned
     where agency_role = 'lead'
+
+),
+
+primary_leads as (
+
+    select distinct
+        task_id,
+        current_agency_id
+
+    from assigned
+    where is_primary_lead
 
 ),
 
@@ -55,6 +74,22 @@ collapsed as (
     from reached
     group by task_id, agency_id
 
+),
+
+marked as (
+
+    select
+        collapsed.task_id,
+        collapsed.agency_id,
+        collapsed.via_group_id,
+        primary_leads.task_id is not null as is_primary_lead
+
+    from collapsed
+    left join primary_leads
+        on
+            collapsed.task_id = primary_leads.task_id
+            and collapsed.agency_id = primary_leads.current_agency_id
+
 )
 
-select * from collapsed
+select * from marked

@@ -4,37 +4,16 @@
 -- member, and per-body figures count the same rows.
 with
 
-leads as (
+lead_bodies as (
 
     select * from {{ ref('int_task_leads_expanded') }}
-
-),
-
-assigned as (
-
-    select * from {{ ref('int_task_agencies_assigned') }}
-
-),
-
-primary_leads as (
-
-    select distinct
-        task_id,
-        current_agency_id
-
-    from assigned
-    where is_primary_lead
 
 )
 
 select
-    leads.task_id,
-    leads.agency_id,
-    leads.via_group_id,
-    primary_leads.task_id is not null as is_primary_lead
+    task_id,
+    agency_id,
+    via_group_id,
+    is_primary_lead
 
-from leads
-left join primary_leads
-    on
-        leads.task_id = primary_leads.task_id
-        and leads.agency_id = primary_leads.current_agency_id
+from lead_bodies
