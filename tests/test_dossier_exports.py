@@ -113,19 +113,59 @@ def test_a_csv_that_is_no_export_is_read_as_a_spreadsheet(tmp_path: Path) -> Non
     assert summary.rows_landed.get("dossier", 0) == 0
 
 
+def _national_months(home: Home) -> list[tuple]:
+    """The national monthly counts of the five rates, as the marts hold them."""
+    return query(home.warehouse, """
+        select reporting_month, online_base, online_numerator, digitisation_base,
+               digitisation_numerator, reuse_base, reuse_numerator, e_result_base,
+               e_result_numerator, online_payment_base, online_payment_numerator
+        from marts.agg_public_service_rates
+        where scope = 'national' and period_window = 'month' order by 1""")
+
+
 def test_the_marts_count_what_one_duckdb_query_over_the_file_counts(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     export = write_dossier_export(inbox / "hoso_2026.csv", 20_000, bad_every=997).path
     home = Home(tmp_path / "home").ensure()
     ingest_inbox(home, inbox)
     dbt_build(home.root, tmp_path, ["+agg_public_service_rates"])
-    marts = query(home.warehouse, """
-        select reporting_month, online_base, online_numerator, digitisation_base,
-               digitisation_numerator, reuse_base, reuse_numerator, e_result_base,
-               e_result_numerator, online_payment_base, online_payment_numerator
-        from marts.agg_public_service_rates
-        where scope = 'national' and period_window = 'month' order by 1""")
+    marts = _national_months(home)
     with duckdb.connect() as con:
         floor = con.execute(floor_query(export)).fetchall()
     assert marts == [(month.date(), *counts) for month, *counts in floor]
     assert sum(row[1] for row in marts) == 20_000 - 20
+
+
+def test_a_later_export_is_counted_alone_and_the_counts_match_its_floor(
+        tmp_path: Path) -> None:
+    """The dossier counts are incremental by file: a second build counts only the new export.
+
+    The first export (January–March) is counted by the first build; the April export that
+    arrives later is counted by a build that starts from that warehouse. Every month's
+    counts equal one DuckDB query over the file that holds it, and the second build's
+    compiled model reads only the files it had not counted.
+    """
+    inbox = tmp_path / "inbox"
+    first = write_dossier_export(inbox / "hoso_quy1.csv", 9_000, first=date(2026, 1, 1),
+                                 days=90, bad_every=1_000).path
+    home = Home(tmp_path / "home").ensure()
+    ingest_inbox(home, inbox)
+    dbt_build(home.root, tmp_path / "one", ["+agg_public_service_rates"])
+    april = write_dossier_export(inbox / "hoso_thang4.parquet", 4_000,
+                                 first=date(2026, 4, 1), days=30).path
+    ingest_inbox(home, inbox)
+    dbt_build(home.root, tmp_path / "two", ["+agg_public_service_rates"])
+    target = tmp_path / "two" / "target"
+    compiled, ran = (next((target / kind).rglob("int_public_service_dossier_counts.sql"))
+                     .read_text(encoding="utf-8") for kind in ("compiled", "run"))
+    assert "new_files" in compiled and "insert into" in ran  # appended, not rebuilt
+    marts = _national_months(home)
+    with duckdb.connect() as con:
+        floor = (con.execute(floor_query(first)).fetchall()
+                 + con.execute(floor_query(april)).fetchall())
+    assert marts == [(month.date(), *counts) for month, *counts in sorted(floor)]
+    assert sum(row[1] for row in marts) == 9_000 - 9 + 4_000
+    counted = query(home.warehouse, """
+        select count(distinct file_sha256), count(*)
+        from intermediate.int_public_service_dossier_counts""")
+    assert counted[0][0] == 2

@@ -28,6 +28,11 @@ from dagster_dbt import (
 
 from dagster_project.defs.partitions import PARTITION_TAG
 from dagster_project.defs.resources import Nq57Settings
+from dagster_project.lib.home.build_start import (
+    project_fingerprint,
+    stamp_warehouse,
+    start_from_working,
+)
 from dagster_project.lib.home.paths import DBT_PROJECT_DIR, Home
 from dagster_project.lib.quality.audit import record_build
 from dagster_project.lib.quality.dbt_manifest import require_manifest
@@ -70,6 +75,9 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     Write-audit-publish: the working warehouse changes only when the audit passed and the
     release is published.
 
+    The staging warehouse starts as a copy of the working one when the same dbt project
+    built it, so incremental models only add what landed since (``lib/home/build_start``).
+
     Data tests run with dbt severity ``warn`` so the whole warehouse is built and audited;
     whether a failure blocks publication is the rule catalogue's decision, not dbt's.
     dagster-dbt gives every invocation its own ``target/<asset>-<uuid>`` folder; the run
@@ -78,6 +86,10 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     """
     home = nq57.home_dir()
     staging = prepare_staging(home, context.run.run_id)
+    fingerprint = project_fingerprint()
+    if start_from_working(home.warehouse, staging, fingerprint):
+        context.log.info("dbt build starts from the working warehouse (incremental models "
+                         "add only what is new) / dựng tiếp từ kho dữ liệu đang dùng")
     write_set_aside_table(home)  # the files reviewers set aside, as the logs now decide
     with _environment(NQ57_HOME=str(home.root), NQ57_WAREHOUSE=str(staging)):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
@@ -99,6 +111,7 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     if not invocation.is_successful():
         failed = ", ".join(sorted(_failed_nodes(run_results)))
         raise RuntimeError(f"dbt build failed: {failed or 'see the dbt log above'}")
+    stamp_warehouse(staging, fingerprint)
     _record_audit_inputs(home, context.run.run_id, context.run.tags.get(PARTITION_TAG),
                          staging, run_results)
 

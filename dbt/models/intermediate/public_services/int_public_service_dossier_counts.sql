@@ -3,6 +3,15 @@
 -- int_public_service_reports_current. A flag counts only with its base flag (landing
 -- quarantines a dossier with one but not the other); a dossier counts in the month it was
 -- received, for every rate.
+--
+-- Incremental by file: a landed export never changes (its SHA-256 names it), so a build
+-- counts only the exports it has not counted yet and appends their rows. Tens of millions
+-- of dossiers a year are read once, not on every monthly run. Which files are current (a
+-- reviewer may set one aside) is decided downstream, so no counted row ever needs redoing.
+-- `append` is a strategy dbt-duckdb and dbt-spark both support.
+{{ config(materialized='incremental', incremental_strategy='append') }}
+-- depends_on: {{ ref('stg_ingest__submissions') }}
+
 with
 
 dossiers as (
@@ -10,6 +19,16 @@ dossiers as (
     select * from {{ ref('stg_public_services__dossiers') }}
 
 ),
+
+{% if is_incremental() %}
+    new_files as (
+
+        select distinct file_sha256
+        from {{ ref('stg_ingest__submissions') }}
+        where file_sha256 not in (select distinct counted.file_sha256 from {{ this }} as counted)
+
+    ),
+{% endif %}
 
 counted as (
 
@@ -34,6 +53,9 @@ counted as (
             as dossiers_paid_online
 
     from dossiers
+    {% if is_incremental() %}
+        where file_sha256 in (select new_files.file_sha256 from new_files)
+    {% endif %}
     group by file_sha256, received_at, agency_id, reporting_month
 
 )
