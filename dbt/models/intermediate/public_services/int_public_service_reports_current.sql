@@ -4,7 +4,8 @@
 -- moved from the Government Office to the Ministry of Public Security) report a body for
 -- the same month, the most recently received wins. Counts from a dossier-level export
 -- (int_public_service_dossier_counts) take part on the same terms: for a body and month,
--- the most recently received file wins, whichever of the two kinds it is.
+-- the most recently received file wins, whichever of the two kinds it is; an export a
+-- reviewer set aside counts no more than a portal file set aside.
 with
 
 portal as (
@@ -15,7 +16,7 @@ portal as (
 
 dossier_counts as (
 
-    select * from {{ ref('int_public_service_dossier_counts') }}
+    {{ current_submission_rows(ref('int_public_service_dossier_counts')) }}
 
 ),
 
