@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
     os.environ["NQ57_HOME"] = tempfile.mkdtemp(prefix="nq57-test-home-")
     prepare_dbt_project()
+
+
+@pytest.fixture(autouse=True)
+def _session_home() -> Iterator[None]:
+    """Give NQ57_HOME back after each test: ``Home.ensure()`` exports the home it makes, and
+    a later test reading the default home must not find an earlier test's warehouse."""
+    home = os.environ.get("NQ57_HOME")
+    yield
+    if home is None:
+        os.environ.pop("NQ57_HOME", None)
+    else:
+        os.environ["NQ57_HOME"] = home
 
 
 WHOLE_RUN_FIXTURES = frozenset({"demo_inbox", "published_home"})

@@ -170,8 +170,10 @@ def test_filled_template_passes_the_check(bkhcn_template: Path, tmp_path: Path) 
 
 
 @pytest.mark.e2e
-def test_status_outside_the_list_is_rejected(bkhcn_template: Path, tmp_path: Path,
-                                             capsys) -> None:
+def test_status_outside_the_list_is_rejected(bkhcn_template: Path, warehouse_home: Path,
+                                             tmp_path: Path, capsys,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NQ57_HOME", str(warehouse_home))  # where its task codes are registered
     filled = tmp_path / "BKHCN_2026-07_sai.xlsx"
     _fill(bkhcn_template, filled, lambda i: "Gần xong" if i == 0 else "Đang thực hiện")
 
