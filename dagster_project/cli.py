@@ -329,6 +329,15 @@ def _progress_logger():
     return nq57_progress
 
 
+def _current_quarter() -> str:
+    """The quarter today (Vietnam time) falls in: what a run without reports builds."""
+    from datetime import datetime
+
+    from dagster_project.lib.reference.periods import VIETNAM_TIME, quarter_key
+
+    return quarter_key(datetime.now(VIETNAM_TIME).date())
+
+
 def _latest_landed_quarter(home: Home) -> str | None:
     import duckdb
 
@@ -466,8 +475,11 @@ def run_pipeline(home: Home, inbox: Path | None, period: str | None,
     if not _home_verifies(home):
         return EXIT_FAILED
     if period is None and (period := _default_period(home, inbox, verbose)) is None:
-        _say("No progress reports found in the inbox / Không có báo cáo tiến độ trong hộp thư.")
-        return EXIT_FAILED
+        period = _current_quarter()
+        _say(f"No progress reports landed / Chưa có báo cáo tiến độ: building {period}, the "
+             f"current quarter, from what has arrived (registers, plans, exports); it is "
+             f"published only if its gate passes / dựng quý hiện tại từ các tệp đã nhận, chỉ "
+             f"công bố khi qua cổng kiểm soát")
     if not rebuild and _nothing_new(home, inbox, period, auto_approve, started):
         return EXIT_OK
     _say(f"nq57 run: period {period}, home {printable(str(home.root))}, "

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.contracts import load_contracts
+from dagster_project.lib.ingest.inbox import ingest_inbox
 from dagster_project.lib.ingest.submission import parse_submission
 from dagster_project.lib.reference.agencies import AgencyDirectory
 from tests.fixtures.plan_003 import SEED_003, render_plan_003
+from tests.fixtures.warehouse import dbt_build, query
 
 BKHCN_NFC = "Bộ Khoa học và Công nghệ"
 
@@ -94,3 +97,87 @@ def test_coordinating_bodies_that_owe_no_report_are_known(plan) -> None:
 def test_plan_rows_land_with_their_own_key(plan, tmp_path: Path) -> None:
     keys = [r["item_key"] for r in plan.rows]
     assert len(set(keys)) == 248 and keys[0].startswith("Phần II-IV!")
+
+
+# --- the plan's tasks in the marts -----------------------------------------------------------
+
+
+def _tasks(home: Home) -> list[tuple]:
+    return query(home.warehouse, """
+        select task_id, task_source, plan_year, task_name, deadline_text, due_date,
+               lead_agency_id
+        from marts.fct_task order by task_id""")
+
+
+def test_the_plan_alone_gives_248_tasks_one_per_task_whatever_sends_it_again(
+        plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 003's plan reaches fct_task: 248 tasks, each once, however often it arrives.
+
+    The same plan sent again with a remark added (another file) is the same 248 tasks; a
+    task the register also lists (same name, same lead) is the register's task, once.
+    """
+    from datetime import date
+
+    import openpyxl
+
+    from demo.workbooks import RegisterRow, RegisterSheet, write_register
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    render_plan_003(inbox / "KeHoach_BCDCP_2025.xlsx")
+    monkeypatch.setenv("NQ57_HOME", str(tmp_path / "home"))  # Home.ensure exports it
+    home = Home(tmp_path / "home").ensure()
+    ingest_inbox(home, inbox)
+    dbt_build(home.root, tmp_path / "one", ["+fct_task", "+bridge_task_agency"])
+    tasks = _tasks(home)
+    assert len(tasks) == 248
+    assert {(t[1], t[2]) for t in tasks} == {("plan", 2025)}
+    by_name = {t[3]: t for t in tasks}
+    quarter_iv = next(r for r in plan.rows if r["deadline_text"] == "Quý IV")
+    assert by_name[quarter_iv["task_name"]][4:6] == ("Quý IV", date(2025, 12, 31))
+    assert {t[6] for t in tasks} >= {"BKHCN", "BCA", "BQP"}
+    ids_before = {t[0] for t in tasks}
+
+    again = openpyxl.load_workbook(inbox / "KeHoach_BCDCP_2025.xlsx")
+    sheet = again["Phần V"]
+    sheet.cell(sheet.max_row + 2, 1).value = "Gửi lại: bổ sung ghi chú"
+    again.save(inbox / "KeHoach_BCDCP_2025_gui_lai.xlsx")
+    first = plan.rows[0]
+    lead = next(c["agency_text"] for c in plan.child_rows["plan_item_agencies"]
+                if c["task_code"] == first["item_key"] and c["role"] == "lead")
+    write_register(inbox / "DanhMuc_NhiemVu.xlsx", [RegisterSheet("TB20", "Thông báo số 20", [
+        RegisterRow("Kiện toàn tổ chức", "TB20-0001", "Thông báo số 20", date(2025, 3, 16),
+                    f"  {first['task_name'].upper()}. ", lead, "", "Quyết định", "Quý IV",
+                    "")])], date(2025, 6, 30))
+    ingest_inbox(home, inbox)
+    dbt_build(home.root, tmp_path / "two", ["+fct_task", "+bridge_task_agency"])
+    tasks = _tasks(home)
+    assert len(tasks) == 248
+    register = [t for t in tasks if t[1] == "register"]
+    assert [t[0] for t in register] == ["TB20-0001"]
+    assert {t[0] for t in tasks if t[1] == "plan"} < ids_before  # same ids, one fewer
+    leads = query(home.warehouse, """
+        select count(*) from marts.bridge_task_agency
+        where agency_role = 'lead' and agency_position = 1""")
+    assert leads == [(248,)]
+
+
+@pytest.mark.e2e
+def test_a_run_on_an_inbox_holding_only_the_plan_builds_and_says_why_it_did_not_publish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No progress reports: the run still lands and builds, then names what blocked it."""
+    from dagster_project.cli import main
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    render_plan_003(inbox / "KeHoach_BCDCP_2025.xlsx")
+    home = Home(tmp_path / "home")
+    monkeypatch.setenv("NQ57_HOME", str(home.root))
+    assert main(["run", "--inbox", str(inbox)]) == 1
+    out = capsys.readouterr().out
+    assert "No progress reports landed" in out and "the current quarter" in out
+    assert "NOT published / KHÔNG công bố" in out and "TASK-030" in out
+    (staged,) = home.staging.glob("*/warehouse.duckdb")  # kept for the reviewer
+    assert query(staged, "select count(*) from marts.fct_task where task_source = 'plan'") == [
+        (248,)]

@@ -1,4 +1,5 @@
--- One row per task: what was assigned, by which document, to whom, by when.
+-- One row per task of the one task universe (the register and every current plan; see
+-- int_tasks_registered): what was assigned, by which document, to whom, by when.
 with
 
 registered_tasks as (
@@ -41,7 +42,9 @@ tasks as (
         primary_lead.lead_agency_id,
         primary_lead.lead_current_agency_id,
         registered_tasks.note,
-        registered_tasks.file_sha256 as source_file_sha256
+        registered_tasks.file_sha256 as source_file_sha256,
+        registered_tasks.task_source,
+        registered_tasks.plan_year
 
     from registered_tasks
     left join primary_lead

@@ -13,6 +13,7 @@ renamed as (
         document_title,
         plan_year,
         task_group,
+        item_key,
         seq as item_number,
         task_name,
         lead_agencies_text,
