@@ -9,7 +9,8 @@ the file counts.
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,9 @@ import pytest
 
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest.inbox import ingest_inbox
+from dagster_project.lib.quality.set_aside import set_aside
 from dagster_project.lib.reference.agencies import AgencyDirectory
+from dagster_project.lib.reference.periods import VIETNAM_TIME
 from demo.dossiers import write_dossier_export
 from tests.fixtures.dossier_floor import floor_query
 from tests.fixtures.warehouse import dbt_build, query
@@ -136,14 +139,15 @@ def test_the_marts_count_what_one_duckdb_query_over_the_file_counts(tmp_path: Pa
     assert sum(row[1] for row in marts) == 20_000 - 20
 
 
-def test_a_later_export_is_counted_alone_and_the_counts_match_its_floor(
+def test_a_later_export_is_counted_alone_and_one_set_aside_stops_counting(
         tmp_path: Path) -> None:
     """The dossier counts are incremental by file: a second build counts only the new export.
 
     The first export (January–March) is counted by the first build; the April export that
     arrives later is counted by a build that starts from that warehouse. Every month's
     counts equal one DuckDB query over the file that holds it, and the second build's
-    compiled model reads only the files it had not counted.
+    compiled model reads only the files it had not counted. Set aside, the April export
+    leaves the rates, though its counted rows stay.
     """
     inbox = tmp_path / "inbox"
     first = write_dossier_export(inbox / "hoso_quy1.csv", 9_000, first=date(2026, 1, 1),
@@ -169,3 +173,11 @@ def test_a_later_export_is_counted_alone_and_the_counts_match_its_floor(
         select count(distinct file_sha256), count(*)
         from intermediate.int_public_service_dossier_counts""")
     assert counted[0][0] == 2
+
+    # A reviewer sets the April export aside: its counts stay counted, but no longer count.
+    set_aside(home, "2026-Q2", hashlib.sha256(april.read_bytes()).hexdigest(), "Trần Thị B",
+              "Tệp xuất sai kỳ, chờ Cổng DVC gửi lại", datetime.now(VIETNAM_TIME))
+    dbt_build(home.root, tmp_path / "three", ["+agg_public_service_rates"])
+    with duckdb.connect() as con:
+        first_only = con.execute(floor_query(first)).fetchall()
+    assert _national_months(home) == [(month.date(), *counts) for month, *counts in first_only]
