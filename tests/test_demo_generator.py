@@ -243,9 +243,9 @@ def test_generation_is_byte_for_byte_deterministic(
     def mtimes(root: Path) -> dict[str, float]:
         return {str(p.relative_to(root)): p.stat().st_mtime for p in sorted(root.rglob("*.xlsx"))}
 
-    # The register, 1,498 reports less the one never sent, then CSDL, indicator, budget and
-    # public-service files.
-    assert second.files_written == summary.files_written == 1 + 1497 + 6 + 3 + 6 + 12 + 2
+    # The register, 1,498 reports less the one never sent, then CSDL, indicator (register and
+    # three results reports), budget and public-service files.
+    assert second.files_written == summary.files_written == 1 + 1497 + 6 + 4 + 6 + 12 + 2
     assert digests(first) == digests(tmp_path / "inbox")
     assert mtimes(first) == mtimes(tmp_path / "inbox")
 
