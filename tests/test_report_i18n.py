@@ -49,9 +49,20 @@ def test_every_string_of_code_and_templates_has_an_english_entry() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize(("vietnamese", "english"), sorted(english_catalogue().items()))
+@pytest.mark.parametrize(("vietnamese", "english"), sorted(
+    (vi, form) for vi, en in english_catalogue().items()
+    for form in ((en,) if isinstance(en, str) else en.values())))
 def test_translations_keep_every_field(vietnamese: str, english: str) -> None:
     assert sorted(FIELD.findall(vietnamese)) == sorted(FIELD.findall(english))
+
+
+def test_a_count_picks_the_english_plural_form() -> None:
+    """"1 warning rules failed" is wrong: the catalogue's plural forms follow the count."""
+    text = "{n} quy tắc cảnh báo không đạt: {rules}."
+    assert Translator("en")(text, n=1, rules="SUB-043") == "1 warning rule failed: SUB-043."
+    assert Translator("en")(text, n=3, rules="…") == "3 warning rules failed: …."
+    assert Translator("vi")(text, n=1, rules="SUB-043") == (
+        "1 quy tắc cảnh báo không đạt: SUB-043.")
 
 
 def test_an_unknown_string_fails_the_english_edition_only() -> None:

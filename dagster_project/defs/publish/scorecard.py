@@ -85,7 +85,8 @@ def review_notes(audit: Audit, verdict: GateVerdict,
         audit.approval, audit.auto_approved,
         [(r.rule_id, {"vi": r.message_vi, "en": r.message_en}, reviews.waivers[r.rule_id])
          for r in verdict.waived],
-        [r.rule_id for r in verdict.warnings], _when)
+        [(r.rule_id, {"vi": r.message_vi, "en": r.message_en}) for r in verdict.warnings],
+        _when)
 
 
 def gate_summary(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> GateSummary:

@@ -64,6 +64,19 @@ class Column:
     kind: ColumnKind = "text"
     digits: int = 0
     """Decimals for ``number`` columns; for ``pct`` and ``pp`` the decimals of the percent."""
+    source_text: bool = False
+    """Text as the source documents write it (task, indicator and database names): it has
+    no English in the reference, so the English edition shows it in Vietnamese, marked as
+    such (``lang="vi"`` and "(in Vietnamese)" in the heading), rather than pretending."""
+    digits_key: str | None = None
+    """A row key whose value, when set, overrides ``digits`` for that row: a table whose rows
+    are different figures (the headline) shows each with the precision of its source."""
+
+    def digits_for(self, row: Mapping[str, Any] | None) -> int:
+        """The decimals of this column in ``row``."""
+        if row is not None and self.digits_key and row.get(self.digits_key) is not None:
+            return int(row[self.digits_key])
+        return self.digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +109,8 @@ class Chart:
     title: str
     svg: str
     table_id: str | None = None
+    table_title: str | None = None
+    """The caption of the table the chart is drawn from, for the link under the chart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +157,10 @@ class Report:
 
 # --------------------------------------------------------------------------- formatting
 
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
 def _english_separators(text: str) -> str:
     """Swap the Vietnamese separators for English ones: ``1.245,5`` -> ``1,245.5``."""
     return text.translate(str.maketrans({".": ",", ",": "."}))
@@ -152,7 +171,7 @@ class Formatter:
     """Numbers, percentages, dates and periods as a reader of ``lang`` writes them.
 
     Vietnamese: ``1.245``; ``84,8%``; ``29/6/2026``; ``Quý II/2026``. English: ``1,245``;
-    ``84.8%``; ``29/6/2026``; ``Q2 2026``. A missing value is an en dash in both.
+    ``84.8%``; ``29 June 2026``; ``Q2 2026``. A missing value is an en dash in both.
     """
 
     lang: Lang = "vi"
@@ -185,8 +204,26 @@ class Formatter:
         return self._local(fmt_signed_int(value))
 
     def date(self, value: date | None) -> str:
-        """A date without leading zeros: ``29/6/2026``."""
+        """A date as the reader writes it: ``29/6/2026``; in English ``29 June 2026``."""
+        if self.lang == "en" and value is not None:
+            return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
         return fmt_date(value)
+
+    def month(self, value: date | None) -> str:
+        """A month: ``5/2026``; in English ``May 2026``."""
+        if value is None:
+            return MISSING
+        if self.lang == "en":
+            return f"{_MONTHS_EN[value.month - 1]} {value.year}"
+        return f"{value.month}/{value.year}"
+
+    def signed_number(self, value: int | float | Decimal | None, digits: int = 0) -> str:
+        """A change in an amount with its sign and ``digits`` decimals: ``+12,5``."""
+        if value is None:
+            return MISSING
+        text = self.number(value, digits)
+        return text if text.startswith("-") or not any(ch in "123456789" for ch in text) \
+            else f"+{text}"
 
     def period(self, period_key: str) -> str:
         """A quarter: ``Quý II/2026`` or ``Q2 2026``."""
@@ -195,8 +232,8 @@ class Formatter:
         year, quarter = parse_period(period_key)
         return f"Q{quarter} {year}"
 
-    def cell(self, value: Any, column: Column) -> str:
-        """A table cell as text, by the column's kind."""
+    def cell(self, value: Any, column: Column, row: Mapping[str, Any] | None = None) -> str:
+        """A table cell as text, by the column's kind (and the row's precision, if it has one)."""
         if value is None or (isinstance(value, float) and value != value):
             return MISSING
         kind = column.kind
@@ -205,14 +242,15 @@ class Formatter:
             return str(value)  # a word in a figure column, e.g. "không áp dụng"
         if kind == "int":
             return self.int(value)
+        digits = column.digits_for(row)
         if kind == "number":
-            return self.number(value, column.digits)
+            return self.number(value, digits)
         if kind == "pct":
-            return self.pct(value, column.digits or 1)
+            return self.pct(value, digits or 1)
         if kind == "pp":
-            return self.pp(value, column.digits or 1)
+            return self.pp(value, digits or 1)
         if kind == "signed_int":
-            return self.signed_int(value)
+            return self.signed_number(value, digits) if digits else self.signed_int(value)
         if kind == "date":
             return self.date(value)
         return str(value)

@@ -25,6 +25,7 @@ from dagster_project.lib.publish.report.figures import (
     load_period,
     load_previous,
     load_quarter,
+    published_periods,
     reporting_bodies,
 )
 from dagster_project.lib.publish.report.i18n import Translator
@@ -79,8 +80,11 @@ def scorecard_inputs(con: duckdb.DuckDBPyConnection, period_key: str, *,
     if previous is not None:
         earlier = _score(method, bodies, previous)
         scores = {g: with_previous(results, earlier.get(g, [])) for g, results in scores.items()}
+    known = {q.period.key: q for q in (current, previous) if q is not None}
+    history = tuple(known.get(p.key) or load_quarter(con, p)
+                    for p in published_periods(con, period))
     return ScorecardInputs(method, current, previous, scores, agency_names(con), generated_at,
-                           gate)
+                           gate, history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +133,16 @@ def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, 
 
 def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
                waivers: Sequence[tuple[str, Mapping[Lang, str], Mapping[str, Any]]],
-               warnings: Sequence[str], when: Any) -> dict[Lang, list[str]]:
+               warnings: Sequence[tuple[str, Mapping[Lang, str]]],
+               when: Any) -> dict[Lang, list[str]]:
     """The reviewer footnotes in both languages.
 
     Args:
         approval: The approval record (``by``, ``at``) or None.
         auto_approved: Whether the demo's automatic approval stood in for a reviewer.
         waivers: ``(rule_id, rule message by language, waiver record)`` per waived rule.
-        warnings: Ids of the warning rules that failed.
+        warnings: ``(rule_id, rule message by language)`` per warning rule that failed: a
+            reader gets what the rule checks, never its id alone.
         when: Formats an ISO timestamp for the reader (``fmt_datetime`` in Vietnam time).
     """
     notes: dict[Lang, list[str]] = {}
@@ -156,6 +162,7 @@ def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
                            at=when(waiver["at"]), reason=waiver["reason"]))
         if warnings:
             lines.append(_("{n} quy tắc cảnh báo không đạt: {rules}.", n=len(warnings),
-                           rules=", ".join(warnings)))
+                           rules="; ".join(f"{rule_id} ({message[lang].rstrip('.')})"
+                                           for rule_id, message in warnings)))
         notes[lang] = lines
     return notes

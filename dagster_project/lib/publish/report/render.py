@@ -54,7 +54,7 @@ def file_stem(report: Report) -> str:
 def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environment:
     fmt = Formatter(report.lang)
     env = environment(
-        cell=lambda value, column: fmt.cell(value, column),
+        cell=lambda value, column, row=None: fmt.cell(value, column, row),
         pct=lambda value, digits=1: fmt.pct(value, digits),
         pp=lambda value: fmt.pp(value),
         signed=fmt.signed_int,
@@ -66,6 +66,7 @@ def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environme
                      number=lambda v: isinstance(v, int | float | Decimal)
                      and not isinstance(v, bool))
     env.globals["_"] = Translator(report.lang)
+    env.globals["lang"] = report.lang
     return env
 
 
