@@ -75,3 +75,22 @@ def test_an_unknown_string_fails_the_english_edition_only() -> None:
 def test_the_catalogue_has_no_stale_entries() -> None:
     used = _code_strings() | _template_strings()
     assert sorted(set(english_catalogue()) - used) == []
+
+
+def test_english_dates_and_each_rows_precision() -> None:
+    """English dates read as English; a headline row keeps the decimals its source gives."""
+    from datetime import date
+
+    from dagster_project.lib.publish.report.model import Column, Formatter
+
+    assert Formatter("en").date(date(2026, 6, 29)) == "29 June 2026"
+    assert Formatter("vi").date(date(2026, 6, 29)) == "29/6/2026"
+    assert Formatter("en").month(date(2026, 5, 1)) == "May 2026"
+    rate = Column("rate", "Tỷ lệ", "pct", digits_key="rate_digits")
+    assert Formatter("vi").cell(0.122948, rate, {"rate_digits": 2}) == "12,29%"
+    assert Formatter("vi").cell(0.847515, rate, {"rate_digits": None}) == "84,8%"
+    amount = Column("count", "Số lượng", "number", digits_key="count_digits")
+    assert Formatter("en").cell(76.54, amount, {"count_digits": 1}) == "76.5"
+    change = Column("change", "Thay đổi", "signed_int", digits_key="count_digits")
+    assert Formatter("vi").cell(12.25, change, {"count_digits": 1}) == "+12,3"
+    assert Formatter("vi").cell(35, change, {}) == "+35"

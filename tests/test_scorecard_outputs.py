@@ -206,7 +206,8 @@ def _scorecard_figures(release: Path) -> dict[str, object]:
     """The figures leadership reads: every headline row and every body's score and rank."""
     with open_release_marts(release / "marts") as con:
         inputs = scorecard_inputs(con, PERIOD, generated_at=WHEN, gate=GateSummary(0))
-    headline = build_report(inputs, "vi").main.sections[0].blocks[0]
+    headline = next(block for section in build_report(inputs, "vi").main.sections
+                    for block in section.blocks if getattr(block, "table_id", "") == "headline")
 
     def rounded(value: object) -> object:
         return round(float(value), 6) if isinstance(value, (int, float)) else value
@@ -408,3 +409,41 @@ def test_readers_see_no_internal_ids_and_rules_come_with_their_message(site: Pat
     for workbook_path in (site / VI_XLSX, site / "en" / f"nq57-scorecard-{PERIOD}.xlsx"):
         names = openpyxl.load_workbook(workbook_path, read_only=True).sheetnames
         assert not [n for n in names if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", n)], names
+
+
+#: Text nodes with Vietnamese letters that are not inside an element marked lang="vi".
+_VIETNAMESE_OUTSIDE_LANG_VI = r"""(() => {
+  const letters = /[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]/i;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, element = node.parentElement;
+    if (letters.test(node.textContent) && !element.closest('[lang="vi"]')) {
+      found.push([element.tagName, node.textContent.trim()]);
+    }
+  }
+  return found;
+})()"""
+
+
+def test_the_english_edition_leaves_only_source_text_in_vietnamese(site: Path) -> None:
+    """Every heading, caption, paragraph and body-page cell of the English edition is English.
+
+    Names that exist only in Vietnamese in the source documents (tasks, indicators,
+    databases) are shown as written and marked ``lang="vi"``; the link to the Vietnamese
+    edition and the document number of Plan 02-KH/BCĐTW are the only other Vietnamese a
+    body page has.
+    """
+    with Chromium() as browser:
+        index = browser.open_page(site / "en" / "index.html",
+                                  evaluate={"vi": _VIETNAMESE_OUTSIDE_LANG_VI})
+        bodies = [browser.open_page(site / "en" / "agencies" / f"{agency_id}.html",
+                                    evaluate={"vi": _VIETNAMESE_OUTSIDE_LANG_VI})
+                  for agency_id in ("BKHCN", "P_HA_NOI", "TTCP")]
+    prose = [text for tag, text in index.values["vi"]
+             if tag in ("H1", "H2", "H3", "P", "CAPTION", "TH", "FIGCAPTION", "LI")]
+    assert prose == []
+    for body in bodies:
+        assert {text for _tag, text in body.values["vi"]} <= {
+            "Tiếng Việt", "Plan 02-KH/BCĐTW"}, body.title
+    assert "lang=\"vi\"" in (site / "en" / "index.html").read_text(encoding="utf-8")

@@ -54,6 +54,7 @@ def headline_table(c: ReportContext) -> Table:
                 digits_key="count_digits"),
          Column("rate_change", _("Thay đổi tỷ lệ"), "pp", digits_key="rate_digits"),
          Column("assessment", _("Đánh giá thay đổi"), "status"),
+         Column("trend", _("Diễn biến qua các quý"), "trend"),
          Column("previous_count", _("Quý trước: số lượng"), "number",
                 digits_key="count_digits"),
          Column("previous_rate", _("Quý trước: tỷ lệ"), "pct", digits_key="rate_digits")),
@@ -69,7 +70,7 @@ def _slice(table: Table, agency_id: str, title: str | None = None) -> Table:
     rows = tuple(r for r in table.rows if r.get("agency_id") == agency_id)
     columns = tuple(col for col in table.columns if col.key != "agency")
     return Table(f"{table.table_id}-{agency_id}", title or table.title, columns, rows,
-                 note=table.note)
+                 note=table.note, screen_only=table.screen_only)
 
 
 def agency_page(c: ReportContext, result: AgencyResult, group_label: str,

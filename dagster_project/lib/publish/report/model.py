@@ -30,13 +30,15 @@ from dagster_project.lib.text.vnformat import (
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
 
-ColumnKind = Literal["text", "int", "number", "pct", "pp", "signed_int", "date", "status"]
+ColumnKind = Literal["text", "int", "number", "pct", "pp", "signed_int", "date", "status",
+                     "trend"]
 """How a column's values are shown.
 
 ``pct`` values are ratios (0..1); ``pp`` values are differences of ratios, shown in
 percentage points; ``number`` values keep ``Column.digits`` decimals; ``status`` values are
 :class:`Status` objects (a band or a progress status: a code for colour and a text label,
-so colour is never the only signal).
+so colour is never the only signal); ``trend`` values are :class:`Trend` objects (a small
+line in HTML, its figures in words in the workbook).
 """
 
 
@@ -50,6 +52,23 @@ class Status:
 
     code: str
     text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """A figure's series over the published quarters: an inline SVG line and its words.
+
+    ``svg`` is drawn by :func:`~dagster_project.lib.publish.report.charts.sparkline`, which
+    escapes every text it holds; ``text`` ("Quý I/2026: 67,5%; Quý II/2026: 84,8%") is what
+    the workbook and any reader without the picture get.
+    """
+
+    svg: str
+    text: str
+    points: int
 
     def __str__(self) -> str:
         return self.text
@@ -91,6 +110,7 @@ class Table:
         rows: One mapping per row, keyed by ``Column.key``; ``None`` is a missing value.
         note: An optional line under the table (definitions, the missing-data rule).
         link_key: Optional row key holding a relative link for the first column (HTML only).
+        screen_only: Left out of the print edition, which says where the list is.
     """
 
     table_id: str
@@ -99,6 +119,9 @@ class Table:
     rows: tuple[Mapping[str, Any], ...]
     note: str | None = None
     link_key: str | None = None
+    screen_only: bool = False
+    """A long list the HTML page and the workbook hold in full and the print edition only
+    names (a body's every task would add hundreds of printed pages)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 from dagster_project.lib.publish.report import charts
 from dagster_project.lib.publish.report.context import ReportContext
 from dagster_project.lib.publish.report.method import AgencyResult
-from dagster_project.lib.publish.report.model import Status, Table
+from dagster_project.lib.publish.report.model import Status, Table, Trend
 from dagster_project.lib.publish.report.query import Row
 
 MOVEMENTS_SHOWN = 3
@@ -60,7 +60,7 @@ def _change_text(c: ReportContext, row: Row) -> str:
     return c.fmt.signed_number(row["count_change"], row["count_digits"])
 
 
-def _trend(c: ReportContext, row: Row) -> str:
+def _trend(c: ReportContext, row: Row) -> Trend:
     """The row's series over the published quarters as a small line with its text."""
     _ = c._
     use_rate = row["rate"] is not None
@@ -70,13 +70,15 @@ def _trend(c: ReportContext, row: Row) -> str:
         + (c.fmt.pct(v, row["rate_digits"]) if use_rate else c.fmt.number(v, row["count_digits"]))
         for key, v in points if v is not None)
     title = _("{figure}: diễn biến qua các quý", figure=row["figure"].lstrip("— "))
-    return charts.sparkline(points, title=title, description=words or "–")
+    words = words or "–"
+    return Trend(charts.sparkline(points, title=title, description=words), words,
+                 sum(1 for _key, v in points if v is not None))
 
 
 def with_card(c: ReportContext, row: Row) -> Row:
     """A headline row with its assessment, its card's texts and its trend line."""
     card: dict[str, Any] = {"assessment": assessment(c, row), "tone": tone(row) or "neutral",
-                            "change_text": _change_text(c, row), "trend_svg": _trend(c, row)}
+                            "change_text": _change_text(c, row), "trend": _trend(c, row)}
     count, base = row["count"], row["base"]
     if row.get("card_style") == "ratio" and count is not None and base:
         card["card_value"] = f"{c.fmt.int(count)}/{c.fmt.int(base)}"
@@ -87,7 +89,6 @@ def with_card(c: ReportContext, row: Row) -> Row:
         card["card_base"] = (f"{_figure(c, row, 'count')}/"
                              f"{c.fmt.number(base, row['count_digits'])} {row['unit']}"
                              if base and count is not None and row["rate"] is not None else "")
-    card["trend_points"] = len(row["series"])
     return {**row, **card}
 
 

@@ -233,7 +233,8 @@ def agency_task_list_table(c: ReportContext) -> Table:
                  tuple(rows),
                  note=_("Mỗi nhiệm vụ cơ quan được giao (chủ trì, đồng chủ trì hoặc giao chung "
                         "cho một nhóm) là một dòng; các số đếm ở bảng nhiệm vụ là số dòng của "
-                        "danh sách này theo trạng thái."))
+                        "danh sách này theo trạng thái."),
+                 screen_only=True)
 
 
 def headline_rows(c: ReportContext) -> list[Row]:
