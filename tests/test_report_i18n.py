@@ -94,3 +94,23 @@ def test_english_dates_and_each_rows_precision() -> None:
     change = Column("change", "Thay đổi", "signed_int", digits_key="count_digits")
     assert Formatter("vi").cell(12.25, change, {"count_digits": 1}) == "+12,3"
     assert Formatter("vi").cell(35, change, {}) == "+35"
+
+
+def test_reviewer_notes_give_each_rule_its_message_and_dates_in_the_readers_language() -> None:
+    """"SUB-043" alone tells a reader nothing; an English note has an English date."""
+    from datetime import datetime
+
+    from dagster_project.lib.publish.report.publish import gate_notes
+    from dagster_project.lib.reference.periods import VIETNAM_TIME
+
+    notes = gate_notes(
+        {"by": "Lê Văn C", "at": "2026-06-30T07:05:00+00:00"}, False, [],
+        [("SUB-043", {"vi": "Mọi cơ quan gửi đủ báo cáo tháng.",
+                      "en": "Every body sent all its monthly reports."})],
+        lambda text: datetime.fromisoformat(text).astimezone(VIETNAM_TIME))
+    assert notes["vi"] == [
+        "Số liệu kỳ này được Lê Văn C phê duyệt công bố lúc 14:05 ngày 30/6/2026 (UTC+07:00).",
+        "1 quy tắc cảnh báo không đạt: SUB-043 (Mọi cơ quan gửi đủ báo cáo tháng)."]
+    assert "14:05 on 30 June 2026 (UTC+07:00)" in notes["en"][0]
+    assert notes["en"][1] == (
+        "1 warning rule failed: SUB-043 (Every body sent all its monthly reports).")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from dagster_project.lib.reference.periods import parse_period
 from dagster_project.lib.text.vnformat import (
     MISSING,
     fmt_date,
+    fmt_datetime,
     fmt_int,
     fmt_number,
     fmt_pct,
@@ -231,6 +232,14 @@ class Formatter:
         if self.lang == "en" and value is not None:
             return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
         return fmt_date(value)
+
+    def timestamp(self, value: datetime | None) -> str:
+        """A moment: ``14:05 ngày 30/6/2026 (UTC+07:00)``; ``14:05 on 30 June 2026 (…)``."""
+        if value is None or self.lang == "vi":
+            return fmt_datetime(value)
+        text = f"{value.hour:02d}:{value.minute:02d} on {self.date(value.date())}"
+        vietnamese = fmt_datetime(value)
+        return text + vietnamese[vietnamese.index(" (UTC"):] if " (UTC" in vietnamese else text
 
     def month(self, value: date | None) -> str:
         """A month: ``5/2026``; in English ``May 2026``."""

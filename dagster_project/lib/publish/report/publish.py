@@ -37,7 +37,7 @@ from dagster_project.lib.publish.report.method import (
     score_all,
     with_previous,
 )
-from dagster_project.lib.publish.report.model import LANGS, Lang, Report
+from dagster_project.lib.publish.report.model import LANGS, Formatter, Lang, Report
 from dagster_project.lib.publish.report.render import (
     ScorecardFiles,
     file_stem,
@@ -143,15 +143,17 @@ def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
         waivers: ``(rule_id, rule message by language, waiver record)`` per waived rule.
         warnings: ``(rule_id, rule message by language)`` per warning rule that failed: a
             reader gets what the rule checks, never its id alone.
-        when: Formats an ISO timestamp for the reader (``fmt_datetime`` in Vietnam time).
+        when: Reads an ISO timestamp of the review log as the time to print (Vietnam time);
+            each edition writes it in its language.
     """
     notes: dict[Lang, list[str]] = {}
     for lang in LANGS:
         _ = Translator(lang)
+        fmt = Formatter(lang)
         lines = []
         if approval is not None:
             lines.append(_("Số liệu kỳ này được {by} phê duyệt công bố lúc {at}.",
-                           by=approval["by"], at=when(approval["at"])))
+                           by=approval["by"], at=fmt.timestamp(when(approval["at"]))))
         elif auto_approved:
             lines.append(_("Số liệu kỳ này được phê duyệt tự động (chế độ trình diễn), không "
                            "qua người kiểm duyệt."))
@@ -159,7 +161,8 @@ def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
             lines.append(_("Quy tắc {rule} ({message}) không đạt nhưng được {by} cho phép công "
                            "bố lúc {at}, lý do: {reason}", rule=rule_id,
                            message=message[lang].rstrip("."), by=waiver["by"],
-                           at=when(waiver["at"]), reason=waiver["reason"]))
+                           at=fmt.timestamp(when(waiver["at"])),
+                           reason=waiver["reason"]))
         if warnings:
             lines.append(_("{n} quy tắc cảnh báo không đạt: {rules}.", n=len(warnings),
                            rules="; ".join(f"{rule_id} ({message[lang].rstrip('.')})"
