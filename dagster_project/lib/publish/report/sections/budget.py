@@ -121,7 +121,7 @@ def budget_chart(c: ReportContext) -> Chart | None:
     q = c.inputs.current
     bars = [charts.Bar(_pillar_label(c, r["pillar"]),
                        _level_label(c, r["budget_level"] if r["scope"] == "level" else None),
-                       r["disbursement_rate"], c.fmt.pct(r["disbursement_rate"]))
+                       r["disbursement_rate"], c.fmt.pct(r["disbursement_rate"], 2))
             for r in sorted(q.budget, key=lambda r: (
                 PILLARS.index(r["pillar"]),
                 -1 if r["scope"] == "national" else LEVELS.index(r["budget_level"] or "central")))
