@@ -25,7 +25,14 @@ import jinja2
 
 from dagster_project.lib.home.paths import replacing
 from dagster_project.lib.publish.report.i18n import Translator
-from dagster_project.lib.publish.report.model import Chart, Formatter, Report, Status, Table
+from dagster_project.lib.publish.report.model import (
+    Chart,
+    Formatter,
+    Report,
+    Status,
+    Table,
+    Trend,
+)
 from dagster_project.lib.publish.report.xlsx import write_workbook
 from dagster_project.lib.publish.templates import environment
 
@@ -51,10 +58,11 @@ def file_stem(report: Report) -> str:
             else f"nq57-scorecard-{report.period_key}")
 
 
-def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environment:
+def _environment(report: Report, href: Callable[[str], str],
+                 print_edition: bool = False) -> jinja2.Environment:
     fmt = Formatter(report.lang)
     env = environment(
-        cell=lambda value, column: fmt.cell(value, column),
+        cell=lambda value, column, row=None: fmt.cell(value, column, row),
         pct=lambda value, digits=1: fmt.pct(value, digits),
         pp=lambda value: fmt.pp(value),
         signed=fmt.signed_int,
@@ -62,10 +70,13 @@ def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environme
         href=href,
     )
     env.tests.update(status=lambda v: isinstance(v, Status), chart=lambda v: isinstance(v, Chart),
+                     trend=lambda v: isinstance(v, Trend),
                      wide=lambda v: isinstance(v, Table) and len(v.columns) > WIDE_COLUMNS,
                      number=lambda v: isinstance(v, int | float | Decimal)
                      and not isinstance(v, bool))
     env.globals["_"] = Translator(report.lang)
+    env.globals["lang"] = report.lang
+    env.globals["print_edition"] = print_edition
     return env
 
 
@@ -89,7 +100,8 @@ def render_page(report: Report, page_index: int | None = None) -> str:
 
 def render_print(report: Report) -> str:
     """The HTML of the print edition: the main page, then every agency on its own page."""
-    env = _environment(report, href=lambda link: "#agency-" + Path(link).stem)
+    env = _environment(report, href=lambda link: "#agency-" + Path(link).stem,
+                       print_edition=True)
     return env.get_template(PRINT_TEMPLATE).render(report=report)
 
 
