@@ -66,6 +66,19 @@ def builds(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     return on_duckdb, on_spark
 
 
+@pytest.fixture(scope="module")
+def dbt_log(builds: tuple[Path, Path]) -> str:
+    """dbt's debug log of both builds."""
+    return (builds[0].parent / "logs" / "dbt.log").read_text(encoding="utf-8")
+
+
+def test_the_spark_build_sends_no_usage_events(dbt_log: str) -> None:
+    """dbt on Spark honours the project's tracking flags as on DuckDB (test_no_tracking)."""
+    assert "Registered adapter: spark" in dbt_log
+    assert "'send_anonymous_usage_stats': 'False'" in dbt_log
+    assert "Sending event:" not in dbt_log
+
+
 def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     return [name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = ? "
@@ -155,7 +168,7 @@ def test_nq57_run_on_spark_publishes_the_reviewed_figures(
     release = latest_release(Home(home), PERIOD)
     assert release is not None, "the Spark build was not published"
     assert any((home / "spark" / "warehouse" / "marts.db").iterdir())
-    figures = json.loads(json.dumps(_scorecard_figures(release), ensure_ascii=False))
+    figures = json.loads(json.dumps(_scorecard_figures(release.path), ensure_ascii=False))
     expected = json.loads(HEADLINE_SNAPSHOT.read_text(encoding="utf-8"))
     assert figures["headline"] == expected["headline"]
     assert figures["ranking"] == expected["ranking"]

@@ -97,8 +97,9 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
                          "add only what is new) / dựng tiếp từ kho dữ liệu đang dùng")
     write_set_aside_table(home)  # the files reviewers set aside, as the logs now decide
     engine = build_engine()
+    # SPARK_LOCAL_IP: a local Spark session resolves no host name and binds to loopback only.
     with _environment(NQ57_HOME=str(home.root), NQ57_WAREHOUSE=str(staging),
-                      NQ57_SPARK_DIR=str(spark_dir(home))):
+                      NQ57_SPARK_DIR=str(spark_dir(home)), SPARK_LOCAL_IP="127.0.0.1"):
         invocation = dbt.cli(["build", "--target", engine], context=context,
                              raise_on_error=False)
     stop = _stop_at_exit(invocation.process, invocation.target_path)
