@@ -70,10 +70,14 @@ def load_spark_build(warehouse_dir: Path, warehouse: Path) -> list[str]:
             "kho dữ liệu Spark không có bảng nào")
     loaded = []
     with duckdb.connect(str(warehouse)) as con:
+        # A staging warehouse copied from a DuckDB build holds its staging views.
+        views = set(con.execute(
+            "select schema_name, view_name from duckdb_views() where not internal").fetchall())
         for (schema, table), folder in tables.items():
             files = str(folder / "*.parquet").replace("'", "''")
             con.execute(f'create schema if not exists "{schema}"')
-            con.execute(f'drop view if exists "{schema}"."{table}"')
+            if (schema, table) in views:
+                con.execute(f'drop view "{schema}"."{table}"')
             con.execute(f'create or replace table "{schema}"."{table}" as '
                         f"select * from read_parquet('{files}')")
             loaded.append(f"{schema}.{table}")
