@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOME_DIR ?= $(CURDIR)/.nq57
 
-.PHONY: demo test test-fast test-slow lint bench dev docs clean install install-demo install-test \
+.PHONY: demo test test-fast test-slow test-spark lint bench dev docs clean install install-demo install-test \
 	system-render system-test system-office
 
 $(BIN)/python:
@@ -28,6 +28,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-demo
 
+# The Spark engine (dbt-spark, PySpark) on top of the test extra; Java 17 comes from Debian.
+$(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test,spark]"
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-demo $(VENV)/.installed-test
+
 install: $(VENV)/.installed
 install-demo: $(VENV)/.installed-demo
 install-test: $(VENV)/.installed-test
@@ -41,6 +46,9 @@ system-test:
 # Headless LibreOffice Calc: the slow tests print the xlsx workbooks to PDF as an office would.
 system-office:
 	@scripts/system-deps office
+# A Java 17 runtime for Spark.
+system-java:
+	@scripts/system-deps java
 
 ## demo: generate the demo inbox; publish 2025-Q4, 2026-Q1 and 2026-Q2 (HTML, PDF, XLSX)
 demo: system-render install-demo
@@ -52,11 +60,16 @@ test: system-test install-test
 
 ## test-fast: the inner loop: every test that needs no demo inbox and no whole run
 test-fast: install-test
-	$(BIN)/pytest -m "not e2e and not slow"
+	$(BIN)/pytest -m "not e2e and not slow and not spark"
 
 ## test-slow: long fault runs (SIGKILL at 22 points, two runs at once), workbooks printed; minutes
 test-slow: system-test system-office install-test
 	$(BIN)/pytest -m slow -s -n 0
+
+## test-spark: build the demo on Apache Spark (local session) and check every table equals
+##             the DuckDB build; installs the spark extra (and Java 17 on Debian); minutes
+test-spark: system-java $(VENV)/.installed-spark
+	$(BIN)/pytest -m spark -n 0
 
 ## lint: ruff on Python, sqlfluff on the dbt models
 lint: install-test

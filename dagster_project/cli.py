@@ -33,6 +33,7 @@ from dagster_project.console import say as _say
 from dagster_project.lib.home.faults import describe_fault, write_trace
 from dagster_project.lib.home.home_lock import HomeBusyError, writer_lock
 from dagster_project.lib.home.paths import Home
+from dagster_project.lib.home.spark_build import ENGINES
 from dagster_project.lib.publish.release import latest_release
 from dagster_project.lib.quality.audit import read_audit
 from dagster_project.lib.reference.periods import previous_quarters, quarter_bounds
@@ -573,8 +574,27 @@ def _default_period(home: Home, inbox: Path | None, verbose: bool) -> str | None
     return _latest_landed_quarter(home)
 
 
+# `nq57 run --engine spark` without the spark extra installed.
+SPARK_MISSING = ("nq57: chưa cài gói Spark, hãy chạy `pip install -e .[spark]` (cần Java 17) / "
+                 "the Spark engine is not installed: install it with `pip install -e .[spark]` "
+                 "(needs Java 17)")
+
+
+def _spark_installed() -> bool:
+    """Whether dbt-spark and PySpark are importable (the ``spark`` extra)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None
+               for name in ("pyspark", "dbt.adapters.spark"))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Ingest, build, gate and publish."""
+    if args.engine == "spark" and not _spark_installed():
+        _say(SPARK_MISSING)
+        return EXIT_USAGE
+    # The dbt asset reads the engine from the environment, as Dagster runs it in-process.
+    os.environ["NQ57_ENGINE"] = args.engine
     home = Home.from_env().ensure()
     inbox = Path(args.inbox).resolve() if args.inbox else None
     return run_pipeline(home, inbox, args.period, args.verbose, args.auto_approve,
@@ -658,6 +678,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--period", help="quarter to publish, e.g. 2026-Q2 (default: the latest "
                                       "quarter with progress reports)")
     run.add_argument("--verbose", action="store_true", help="show Dagster and dbt logs")
+    run.add_argument("--engine", choices=ENGINES,
+                     default=os.environ.get("NQ57_ENGINE") or "duckdb",
+                     help="what builds the warehouse: duckdb (default) or spark (dbt-spark, the "
+                          "`spark` extra; the gate and reports read DuckDB either way)")
     run.add_argument("--rebuild", action="store_true",
                      help="build, check and render even when nothing changed since the "
                           "quarter's release (by default such a run stops at once)")

@@ -16,7 +16,12 @@ import pytest
 from dagster_project.lib.home.paths import Home
 from dagster_project.lib.ingest import landing
 from dagster_project.lib.ingest.inbox import ingest_inbox
-from dagster_project.lib.ingest.landing import ParquetWriter, committed_batches, landed_files
+from dagster_project.lib.ingest.landing import (
+    EMPTY_STEMS,
+    ParquetWriter,
+    committed_batches,
+    landed_files,
+)
 
 MONTHS = ("2026-05", "2026-06")
 PER_MONTH = 6
@@ -58,7 +63,7 @@ def _loaded_per_file(home: Home) -> dict[str, int]:
 
 def _batch_files(home: Home, table: str = "progress_report") -> list[Path]:
     folder = home.landing / "tasks" / table
-    return sorted(path for path in folder.rglob("*.parquet") if path.stem != "_empty")
+    return sorted(path for path in folder.rglob("*.parquet") if path.stem not in EMPTY_STEMS)
 
 
 def test_one_file_per_table_and_month_holds_every_row(inbox: Path, tmp_path: Path) -> None:
@@ -82,7 +87,7 @@ def test_a_cut_short_ingest_lands_its_files_once_on_the_next(
     real_write = ParquetWriter.write
 
     def fail_at_the_mark(self, rows, schema, path):
-        if path.parent.name == "quarantine" and path.stem != "_empty":
+        if path.parent.name == "quarantine" and path.stem not in EMPTY_STEMS:
             raise OSError("cut short")
         return real_write(self, rows, schema, path)
 

@@ -3,14 +3,16 @@
     of white space made one space, no space or closing full stop at either end. Landing has
     already made the text NFC (one byte form per letter), so "Bộ" spelled two ways is one.
     Regular-expression replacement differs by engine (DuckDB replaces the first match unless
-    told 'g'; Spark replaces all), hence the dispatch.
+    told 'g'; Spark replaces all), hence the dispatch. The default (Spark) strips the full
+    stop in the ANSI form: the order of two-argument rtrim's arguments changed across Spark
+    versions.
 -#}
 {% macro task_name_key(column) -%}
     {{ return(adapter.dispatch('task_name_key', 'nq57')(column)) }}
 {%- endmacro %}
 
 {% macro default__task_name_key(column) -%}
-    rtrim(trim(lower(regexp_replace({{ column }}, '\\s+', ' '))), '.')
+    trim(trailing '.' from trim(lower(regexp_replace({{ column }}, '\\s+', ' '))))
 {%- endmacro %}
 
 {% macro duckdb__task_name_key(column) -%}

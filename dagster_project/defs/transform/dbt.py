@@ -34,6 +34,7 @@ from dagster_project.lib.home.build_start import (
     start_from_working,
 )
 from dagster_project.lib.home.paths import DBT_PROJECT_DIR, Home
+from dagster_project.lib.home.spark_build import build_engine, load_spark_build, spark_dir
 from dagster_project.lib.quality.audit import record_build
 from dagster_project.lib.quality.dbt_manifest import require_manifest
 from dagster_project.lib.quality.dbt_rules import dbt_results, load_dbt_rules, read_manifest
@@ -78,6 +79,10 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     The staging warehouse starts as a copy of the working one when the same dbt project
     built it, so incremental models only add what landed since (``lib/home/build_start``).
 
+    ``NQ57_ENGINE=spark`` (``nq57 run --engine spark``) builds with dbt-spark instead and
+    copies the Spark build's tables into the staging warehouse (``lib/home/spark_build``),
+    so that the audit and everything after it read DuckDB either way.
+
     Data tests run with dbt severity ``warn`` so the whole warehouse is built and audited;
     whether a failure blocks publication is the rule catalogue's decision, not dbt's.
     dagster-dbt gives every invocation its own ``target/<asset>-<uuid>`` folder; the run
@@ -91,8 +96,12 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
         context.log.info("dbt build starts from the working warehouse (incremental models "
                          "add only what is new) / dựng tiếp từ kho dữ liệu đang dùng")
     write_set_aside_table(home)  # the files reviewers set aside, as the logs now decide
-    with _environment(NQ57_HOME=str(home.root), NQ57_WAREHOUSE=str(staging)):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    engine = build_engine()
+    # SPARK_LOCAL_IP: a local Spark session resolves no host name and binds to loopback only.
+    with _environment(NQ57_HOME=str(home.root), NQ57_WAREHOUSE=str(staging),
+                      NQ57_SPARK_DIR=str(spark_dir(home)), SPARK_LOCAL_IP="127.0.0.1"):
+        invocation = dbt.cli(["build", "--target", engine], context=context,
+                             raise_on_error=False)
     stop = _stop_at_exit(invocation.process, invocation.target_path)
     try:
         with progress("dbt build / Dựng kho dữ liệu", total=None) as bar:
@@ -111,6 +120,10 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, nq57: N
     if not invocation.is_successful():
         failed = ", ".join(sorted(_failed_nodes(run_results)))
         raise RuntimeError(f"dbt build failed: {failed or 'see the dbt log above'}")
+    if engine == "spark":
+        loaded = load_spark_build(spark_dir(home) / "warehouse", staging)
+        context.log.info(f"{len(loaded)} tables of the Spark build copied into the run's "
+                         "warehouse / đã chép bản dựng Spark vào kho dữ liệu của lượt chạy")
     stamp_warehouse(staging, fingerprint)
     _record_audit_inputs(home, context.run.run_id, context.run.tags.get(PARTITION_TAG),
                          staging, run_results)

@@ -361,7 +361,9 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, target: Path, sha256: str,
         f"{_literal(source)} as source, {_literal(file_name)} as file_name, "
         f"{_literal(sheet)} as sheet_name, cast(line as integer) as row_number, "
         f"column_label, raw_value, rule, "
-        f"{f'case rule {severity} end' if rules else 'null'} as severity, "
+        # VARCHAR as the quarantine's schema says: an integer here breaks engines that
+        # merge batch schemas strictly (Spark), where DuckDB's union_by_name widens it
+        f"cast({f'case rule {severity} end' if rules else 'null'} as varchar) as severity, "
         f"message_vi, message_en from problems order by line, column_label) "
         f"to {_literal(str(tmp))} (format parquet)")
     tmp.replace(target)

@@ -267,6 +267,20 @@ def write_parquet(rows: list[dict[str, Any]], schema: dict[str, str], path: Path
         writer.write(rows, schema, path)
 
 
+# The zero-row file that gives each table its schema. Its name must not start with "_" or
+# ".": Spark skips such files as hidden, and would then find no schema for a table with no
+# batch yet. Homes landed before keep "_empty.parquet", replaced on the next ingest.
+EMPTY_FILE = "empty.parquet"
+LEGACY_EMPTY_FILE = "_empty.parquet"
+EMPTY_STEMS = frozenset({"empty", "_empty"})
+
+
+def write_empty_table(folder: Path, schema: dict[str, str]) -> None:
+    """Write the table's zero-row file (and drop the one of the older name)."""
+    write_parquet([], schema, folder / EMPTY_FILE)
+    (folder / LEGACY_EMPTY_FILE).unlink(missing_ok=True)
+
+
 def ensure_empty_tables(home: Home, family: str, tables: list[str]) -> None:
     """A zero-row file per table so the warehouse builds even before the first submission.
 
@@ -274,7 +288,7 @@ def ensure_empty_tables(home: Home, family: str, tables: list[str]) -> None:
     to the warehouse even when every landed file predates it.
     """
     for table in tables:
-        write_parquet([], TABLE_SCHEMAS[table], home.landing / family / table / "_empty.parquet")
+        write_empty_table(home.landing / family / table, TABLE_SCHEMAS[table])
 
 
 def submission_record(submission: ParsedSubmission, receipt: Receipt,
@@ -345,7 +359,7 @@ def ensure_ingest_tables(home: Home) -> None:
     reads it on every build (``lib.quality.set_aside`` rewrites it from the review logs).
     """
     for table in ("submission", "quarantine"):
-        write_parquet([], TABLE_SCHEMAS[table], home.landing / table / "_empty.parquet")
+        write_empty_table(home.landing / table, TABLE_SCHEMAS[table])
     if not home.set_aside_list.exists():
         write_parquet([], TABLE_SCHEMAS["set_aside"], home.set_aside_list)
 
@@ -474,7 +488,7 @@ def quarantine_path(home: Home, batch_id: str) -> Path:
 def committed_batches(home: Home) -> set[str]:
     """The ids of every committed batch (their quarantine files are written)."""
     folder = home.landing / "quarantine"
-    return {path.stem for path in folder.glob("*.parquet")} - {"_empty"} \
+    return {path.stem for path in folder.glob("*.parquet")} - EMPTY_STEMS \
         if folder.is_dir() else set()
 
 
@@ -491,7 +505,7 @@ def discard_unfinished_batches(home: Home) -> list[Path]:
         return removed
     for path in sorted(home.landing.rglob("*.parquet*")):
         stem = path.name.split(".", 1)[0]
-        if path.parent.name == "quarantine" or stem == "_empty":
+        if path.parent.name == "quarantine" or stem in EMPTY_STEMS:
             if path.name.endswith(".tmp"):
                 path.unlink(missing_ok=True)
                 removed.append(path)

@@ -18,9 +18,10 @@ per_file as (
         max(national_total_budget) as national_total_budget,
         max(national_allocated_budget) as national_allocated_budget,
         max(national_assigned_estimate) as national_assigned_estimate,
-        sum(total_budget) as sum_total_budget,
-        sum(allocated_budget) as sum_allocated_budget,
-        sum(assigned_estimate) as sum_assigned_estimate
+        -- decimal(38, 2), DuckDB's sum type, on Spark too (which would widen by 10 digits)
+        sum(cast(total_budget as decimal(38, 2))) as sum_total_budget,
+        sum(cast(allocated_budget as decimal(38, 2))) as sum_allocated_budget,
+        sum(cast(assigned_estimate as decimal(38, 2))) as sum_assigned_estimate
 
     from allocations
     group by file_sha256, fiscal_year, as_of_date

@@ -196,10 +196,15 @@ timed as (
 
     select
         measured.*,
-        {{ dbt.datediff("measured.baseline_period_end", "measured.latest_period_end", "day") }}
-        / 365.25 as years_observed,
-        {{ dbt.datediff("measured.latest_period_end", "measured.target_date", "day") }}
-        / 365.25 as years_remaining,
+        -- doubles on both engines (Spark would divide by the decimal 365.25 to six places)
+        cast(
+            {{ dbt.datediff("measured.baseline_period_end", "measured.latest_period_end", "day") }}
+            as double
+        ) / 365.25 as years_observed,
+        cast(
+            {{ dbt.datediff("measured.latest_period_end", "measured.target_date", "day") }}
+            as double
+        ) / 365.25 as years_remaining,
         case
             when measured.latest_value is null then null
             when measured.comparator = '>=' then measured.latest_value >= measured.target_value

@@ -49,7 +49,7 @@ reports as (
     select
         agency_id,
         reporting_month,
-        cast(null as varchar) as reporting_agency_id,
+        cast(null as {{ dbt.type_string() }}) as reporting_agency_id,
         cast(null as date) as as_of_date,
         dossiers_received,
         dossiers_online,
@@ -61,7 +61,7 @@ reports as (
         results_electronic,
         payment_base,
         dossiers_paid_online,
-        cast(null as varchar) as note,
+        cast(null as {{ dbt.type_string() }}) as note,
         file_sha256,
         cast(null as integer) as source_row_number,
         received_at

@@ -55,7 +55,7 @@ budget_units as (
 
 ),
 
-rolled_up as (
+grouped as (
 
     -- the nation; each level, communes counting in the province level; the communes
     -- alone; each body, a province with its communes
@@ -76,12 +76,32 @@ rolled_up as (
         sum(total_budget) as total_budget,
         sum(allocated_budget) as allocated_budget,
         sum(assigned_estimate) as assigned_estimate,
-        sum(disbursed) as disbursed
+        sum(disbursed) as disbursed,
+        grouping(budget_level) = 0 as is_by_budget_level
 
     from budget_units
     group by {{ grouping_sets(['fiscal_year', 'as_of_date'], roll_ups) }}  -- noqa: PRS
+
+),
+
+rolled_up as (
+
     -- by budget_level only the communes: central and province rows come by estimate_level
-    having grouping(budget_level) = 1 or budget_level = 'commune'
+    -- (a filter here, not a HAVING: Spark resolves a HAVING name to the output column)
+    select
+        fiscal_year,
+        as_of_date,
+        agency_id,
+        scope,
+        budget_level,
+        pillar,
+        total_budget,
+        allocated_budget,
+        assigned_estimate,
+        disbursed
+
+    from grouped
+    where not is_by_budget_level or budget_level = 'commune'
 
 ),
 

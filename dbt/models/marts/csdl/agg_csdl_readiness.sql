@@ -40,10 +40,12 @@ rated as (
         databases_total - databases_connected as databases_not_connected,
         databases_meeting_all_criteria,
         databases_connected_meeting_all_criteria,
-        case when databases_total > 0 then databases_connected * 1.0 / databases_total end
-            as connected_rate,
         case
-            when databases_total > 0 then databases_meeting_all_criteria * 1.0 / databases_total
+            when databases_total > 0 then cast(databases_connected as double) / databases_total
+        end as connected_rate,
+        case
+            when databases_total > 0
+                then cast(databases_meeting_all_criteria as double) / databases_total
         end as all_criteria_rate,
         {{ dbt.concat([
             "program_code",

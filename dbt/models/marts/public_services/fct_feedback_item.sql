@@ -31,7 +31,10 @@ final as (
         items.handled_date,
         case
             when items.handled_date is not null
-                then {{ dbt.datediff('items.received_date', 'items.handled_date', 'day') }}
+                then cast(
+                    {{ dbt.datediff('items.received_date', 'items.handled_date', 'day') }}
+                    as bigint
+                )
         end as days_to_handle,
         items.file_sha256
 

@@ -103,12 +103,18 @@ rated as (
         tasks_in_progress,
         tasks_overdue,
         tasks_done_without_evidence,
-        case when tasks_with_deadline > 0 then tasks_done * 1.0 / tasks_with_deadline end
-            as completion_rate,
-        case when tasks_with_deadline > 0 then tasks_in_progress * 1.0 / tasks_with_deadline end
-            as in_progress_rate,
-        case when tasks_with_deadline > 0 then tasks_overdue * 1.0 / tasks_with_deadline end
-            as overdue_rate,
+        case
+            when tasks_with_deadline > 0
+                then cast(tasks_done as double) / tasks_with_deadline
+        end as completion_rate,
+        case
+            when tasks_with_deadline > 0
+                then cast(tasks_in_progress as double) / tasks_with_deadline
+        end as in_progress_rate,
+        case
+            when tasks_with_deadline > 0
+                then cast(tasks_overdue as double) / tasks_with_deadline
+        end as overdue_rate,
         {{ dbt.concat(["period_key", "':'", "coalesce(agency_id, 'national')"]) }} as row_key
 
     from counted
