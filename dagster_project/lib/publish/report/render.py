@@ -87,10 +87,40 @@ def render_page(report: Report, page_index: int | None = None) -> str:
         files={"pdf": f"{stem}.pdf", "xlsx": f"{stem}.xlsx"})
 
 
+SUMMARY_SECTION = "tom-tat"  # an executive summary section, when the report has one
+
+
+def _main_table(report: Report, table_id: str) -> Table | None:
+    return next((block for section in report.main.sections for block in section.blocks
+                 if isinstance(block, Table) and block.table_id == table_id), None)
+
+
+def key_message(report: Report) -> str | None:
+    """The cover's one sentence: the headline figures the cards show, in words.
+
+    Built from the headline table's card rows (rate when there is one, else the count), so
+    the cover says exactly what the first screen of the site says.
+    """
+    headline = _main_table(report, "headline")
+    if headline is None:
+        return None
+    fmt, _ = Formatter(report.lang), Translator(report.lang)
+    parts = [f"{row['figure']}: " + (fmt.pct(row["rate"]) if row.get("rate") is not None
+                                    else fmt.int(row.get("count")))
+             for row in headline.rows if row.get("card")]
+    if not parts:
+        return None
+    return _("Kết quả chính {period}: {figures}.", period=report.meta["period_text"],
+             figures="; ".join(parts))
+
+
 def render_print(report: Report) -> str:
-    """The HTML of the print edition: the main page, then every agency on its own page."""
+    """The HTML of the print edition: cover, contents, the main page, bodies as an appendix."""
     env = _environment(report, href=lambda link: "#agency-" + Path(link).stem)
-    return env.get_template(PRINT_TEMPLATE).render(report=report)
+    summary = next((s for s in report.main.sections if s.section_id == SUMMARY_SECTION), None)
+    return env.get_template(PRINT_TEMPLATE).render(
+        report=report, headline=_main_table(report, "headline"), summary=summary,
+        key_message=key_message(report))
 
 
 def _fetcher_within(root: Path) -> Any:
@@ -114,13 +144,23 @@ def _fetcher_within(root: Path) -> Any:
     return _Within(allowed_protocols={"file"})
 
 
+#: PDF/UA-1: a tagged PDF (structure tree of headings, tables, lists; reading order) that a
+#: screen reader can follow, with the document's language and title in its metadata.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def pdf_from_html(html: str, target: Path) -> Path:
-    """Render print HTML to an A4 PDF at ``target``, fetching nothing outside its folder."""
+    """Render print HTML to a tagged A4 PDF at ``target``, fetching nothing outside its folder.
+
+    The bookmarks come from the headings (``bookmark-level`` in the stylesheet), the language
+    from ``<html lang>`` and the title from ``<title>``, which PDF/UA requires.
+    """
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
 
     with replacing(target) as temporary:
         HTML(string=html, base_url=str(target.parent),
-             url_fetcher=_fetcher_within(target.parent)).write_pdf(temporary)
+             url_fetcher=_fetcher_within(target.parent)).write_pdf(
+                 temporary, pdf_variant=PDF_VARIANT)
     return target
 
 
