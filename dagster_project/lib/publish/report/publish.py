@@ -8,6 +8,7 @@ XLSX. The two PDFs, the slow part, are rendered in parallel processes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,7 @@ from dagster_project.lib.publish.report.method import (
     with_previous,
 )
 from dagster_project.lib.publish.report.model import LANGS, Lang, Report
+from dagster_project.lib.publish.report.open_data import write_open_data
 from dagster_project.lib.publish.report.render import (
     ScorecardFiles,
     file_stem,
@@ -44,6 +46,7 @@ from dagster_project.lib.publish.report.render import (
     render_print,
     write_scorecard_files,
 )
+from dagster_project.lib.publish.report.versions import ReleaseNote, with_release
 
 ENGLISH_DIR = "en"
 
@@ -103,14 +106,21 @@ DOCUMENTS = 2 * len(LANGS)
 def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, *,
                  generated_at: datetime, gate: GateSummary, method: Method | None = None,
                  pdf: bool = True, written: Callable[[], None] = lambda: None,
+                 release: ReleaseNote | None = None, data_folder: Path | None = None,
                  ) -> PublishedScorecard:
     """Write the quarter's scorecard into ``folder`` (Vietnamese) and ``folder/en``.
 
     ``written`` is called after each document (see ``DOCUMENTS``), for the run's progress.
+    ``release`` is the version the pages say they are; ``data_folder``, if given, receives
+    every table as CSV and JSON with the data dictionary (the release's ``data/``).
     """
     inputs = scorecard_inputs(con, period_key, generated_at=generated_at, gate=gate,
                               method=method)
-    reports = {lang: build_report(inputs, lang) for lang in LANGS}
+    if release is not None:
+        release = dataclasses.replace(release, data_folder=data_folder is not None)
+    reports = {lang: with_release(build_report(inputs, lang), release) for lang in LANGS}
+    if data_folder is not None:
+        write_open_data(reports, data_folder)
     files: dict[Lang, ScorecardFiles] = {}
     for lang, report in reports.items():
         files[lang] = write_scorecard_files(report, _folder(folder, lang))
