@@ -33,8 +33,8 @@ SECTIONS = ("Số liệu chính toàn quốc", "Xếp hạng theo nhóm cơ quan
             "Dịch vụ công trực tuyến", "Chỉ tiêu đến năm 2030", "Nhiệm vụ quá hạn",
             "Chất lượng số liệu và kiểm duyệt", "Phụ lục: Phương pháp đánh giá",
             "Phụ lục: Kết quả của từng cơ quan")
-#: Pages axe-core checks: the index, one body page and the English index.
-AXE_PAGES = ("index.html", "agencies/TTCP.html", "en/index.html")
+#: Pages axe-core checks: the index, one body page, the English index, an indicator's page.
+AXE_PAGES = ("index.html", "agencies/TTCP.html", "en/index.html", "chi-tieu/10.html")
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +242,35 @@ def test_the_release_data_holds_every_table_with_a_dictionary(release: Path,
     assert sum(bool(m["description"]) for m in marts) > 0.5 * len(marts)
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     assert "data/headline.csv" in manifest["files"] and "data/index.html" in manifest["files"]
+
+
+def test_each_indicator_has_a_page_with_its_series_target_method_and_data(
+        release: Path, site: Path) -> None:
+    links = ("[...document.querySelectorAll('#indicators tbody tr')].map(tr => { "
+             "const a = tr.querySelector('a'); return [tr.cells[0].innerText, "
+             "a ? a.href : null, tr.cells[tr.cells.length - 1].innerText]; })")
+    with Chromium() as browser:
+        index = browser.open_page(site / "index.html", evaluate={"links": links})
+        lines = index.values["links"]
+        assert len(lines) > 40 and all(href for _code, href, _status in lines)
+        code, href, status = next(line for line in lines if line[0] == "10")
+        page = browser.open_page(Path(href.removeprefix("file://")),
+                                 selectors=["#indicator-10 tbody tr"],
+                                 evaluate={"csv": "[...document.querySelectorAll('a')].map("
+                                                  "a => a.href).find(h => h.endsWith('.csv'))",
+                                           "charts": CHARTS})
+    assert page.console_errors == []
+    flat = " ".join(page.text.split())
+    assert "Chỉ tiêu 10:" in flat and "Mục tiêu: ≥ 30% (năm 2030)." in flat
+    assert f"Tiến độ: {status}." in flat and "Cách đánh giá:" in flat
+    # The series as reported (Quy mô kinh tế số: 15,2% in 2023, 14,02% in 2025), drawn too.
+    series = page.texts["#indicator-10 tbody tr"]
+    assert any("2023" in r and "15,2%" in r for r in series)
+    assert any("2025" in r and "14,02%" in r for r in series)
+    assert page.values["charts"] and "14,02%" in page.values["charts"][0][1]
+    target = Path(page.values["csv"].removeprefix("file://"))
+    assert target.resolve() == (release / "data" / "indicator-10.csv").resolve()
+    with target.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["period"], r["latest_value"]) for r in rows} >= {("2023", "15.2"),
+                                                                ("2025", "14.02")}

@@ -494,3 +494,53 @@ def _nfc(text: str) -> str:
 def _unique(items: Any) -> list[str]:
     """Items in first-appearance order without repeats."""
     return list(dict.fromkeys(items))
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One figure of :func:`line_chart`: its period's label, value and printed text."""
+
+    period: str
+    value: float
+    text: str
+
+
+def line_chart(points: Sequence[Point], *, title: str, description: str,
+               target: float | None = None, target_text: str = "",
+               lower_is_better: bool = False) -> str:
+    """A small line chart of one series over its periods, with the target as a dashed rule.
+
+    Periods are categories in the order given (the figures of an indicator come monthly,
+    yearly or by quarter); every point prints its value, so the chart reads without the
+    axis. For a rank (``lower_is_better``) the axis runs downwards, so better is up.
+    """
+    if not points:
+        raise ValueError("line_chart needs at least one point")
+    rows = [{"period": _nfc(p.period), "value": float(p.value), "text": _nfc(p.text)}
+            for p in points]
+    order = [row["period"] for row in rows]
+    values = [row["value"] for row in rows] + ([target] if target is not None else [])
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    scale = alt.Scale(domain=[low - pad, high + pad], reverse=lower_is_better, nice=False,
+                      zero=False)
+    base = alt.Chart(alt.Data(values=rows))
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", scale=scale, title=None, axis=alt.Axis(tickCount=4, grid=True))
+    layers: list[alt.Chart] = [
+        base.mark_line(color=SERIES_COLOURS[0], point=alt.OverlayMarkDef(
+            color=SERIES_COLOURS[0], size=40)).encode(x=x, y=y),
+        base.mark_text(dy=-9, fontSize=10, color=_TEXT_COLOUR).encode(
+            x=x, y=y, text=alt.Text("text:N")),
+    ]
+    if target is not None:
+        rule = alt.Chart(alt.Data(values=[{"value": target, "text": _nfc(target_text)}]))
+        layers += [
+            rule.mark_rule(color=_TEXT_COLOUR, strokeDash=[4, 3]).encode(y=y),
+            rule.mark_text(align="right", baseline="bottom", dy=-2, fontSize=10,
+                           color=_TEXT_COLOUR).encode(
+                y=y, x=alt.value(CHART_WIDTH // 2), text=alt.Text("text:N")),
+        ]
+    chart = alt.layer(*layers).properties(title=_nfc(title), width=CHART_WIDTH // 2,
+                                          height=140)
+    return _render(chart, description)

@@ -77,7 +77,7 @@ class Table:
         columns: The columns, in order.
         rows: One mapping per row, keyed by ``Column.key``; ``None`` is a missing value.
         note: An optional line under the table (definitions, the missing-data rule).
-        link_key: Optional row key holding a relative link for the first column (HTML only).
+        link_key: Optional row key holding a relative link for ``link_column`` (HTML only).
     """
 
     table_id: str
@@ -86,6 +86,7 @@ class Table:
     rows: tuple[Mapping[str, Any], ...]
     note: str | None = None
     link_key: str | None = None
+    link_column: str = "agency"  # the column whose cell ``link_key`` links (HTML only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,14 @@ import jinja2
 
 from dagster_project.lib.home.paths import replacing
 from dagster_project.lib.publish.report.i18n import Translator
-from dagster_project.lib.publish.report.model import Chart, Formatter, Report, Status, Table
+from dagster_project.lib.publish.report.model import (
+    Chart,
+    Formatter,
+    Page,
+    Report,
+    Status,
+    Table,
+)
 from dagster_project.lib.publish.report.xlsx import write_workbook
 from dagster_project.lib.publish.templates import environment
 
@@ -112,6 +119,24 @@ def key_message(report: Report) -> str | None:
         return None
     return _("Kết quả chính {period}: {figures}.", period=report.meta["period_text"],
              figures="; ".join(parts))
+
+
+def render_indicator_page(report: Report, page: Page, download: str | None) -> str:
+    """The HTML of one indicator's page (``chi-tieu/<id>.html``), one folder down."""
+    env = _environment(report, href=lambda link: link)
+    here = f"{page.page_id}.html"  # the page id is its path: chi-tieu/11-5
+    extra = {"download": download} if download else {}
+    return env.get_template(PAGE_TEMPLATE).render(report=report, page=page, root="../",
+                                                  here=here, files={}, **extra)
+
+
+def write_pages(report: Report, pages: list[tuple[Page, str | None]], folder: Path) -> list[Path]:
+    """Write further pages of one language (``folder`` is the language's scorecard root)."""
+    written = []
+    for page, download in pages:
+        target = folder / f"{page.page_id}.html"
+        written.append(_write_text(target, render_indicator_page(report, page, download)))
+    return written
 
 
 def render_print(report: Report) -> str:
