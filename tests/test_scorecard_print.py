@@ -76,7 +76,7 @@ def test_a_second_release_names_the_figures_that_moved() -> None:
     assert text.startswith("Thay đổi so với v1:")
     assert "Nhiệm vụ quá hạn 230 → 224" in text
     assert "Nhiệm vụ có thời hạn đã hoàn thành 1.239 → 1.245" in text
-    assert "2 bảng dữ liệu thay đổi" in text and "1 tệp mới nhận" in text
+    assert "bảng dữ liệu thay đổi: 2" in text and "tệp mới nhận: 1" in text
     english = changes_line(note, "en")
     assert "Changes from v1" in english and "Overdue tasks 230 → 224" in english
     assert "1,239 → 1,245" in english

@@ -112,8 +112,11 @@ def key_message(report: Report) -> str | None:
     if headline is None:
         return None
     fmt, _ = Formatter(report.lang), Translator(report.lang)
-    parts = [f"{row['figure']}: " + (fmt.pct(row["rate"]) if row.get("rate") is not None
-                                    else fmt.int(row.get("count")))
+    column = {col.key: col for col in headline.columns}
+    # Formatted as the table's columns format them, so the cover has the table's precision.
+    parts = [f"{row['figure']}: " + (fmt.cell(row["rate"], column["rate"])
+                                    if row.get("rate") is not None
+                                    else fmt.cell(row.get("count"), column["count"]))
              for row in headline.rows if row.get("card")]
     if not parts:
         return None

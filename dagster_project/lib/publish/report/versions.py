@@ -68,8 +68,8 @@ def changes_line(note: ReleaseNote, lang: Lang) -> str:
     new_files = changes.get("new_input_files") or []
     parts = [_("số liệu chính thay đổi: {figures}", figures="; ".join(moved)) if moved
              else _("số liệu chính không đổi"),
-             _("{n} bảng dữ liệu thay đổi", n=fmt.int(len(changes.get("marts") or {}))),
-             _("{n} tệp mới nhận", n=fmt.int(len(new_files)))]
+             _("bảng dữ liệu thay đổi: {n}", n=fmt.int(len(changes.get("marts") or {}))),
+             _("tệp mới nhận: {n}", n=fmt.int(len(new_files)))]
     return _("Thay đổi so với v{previous}: {parts}.", previous=previous,
              parts=", ".join(parts))
 
