@@ -14,8 +14,10 @@ from dagster_project.lib.publish.report.charts import (
     FONT,
     STATUS_COLOURS,
     Bar,
+    Point,
     Tile,
     bar_chart,
+    line_chart,
     tile_map,
 )
 
@@ -261,3 +263,23 @@ def test_a_chart_is_an_image_named_by_its_text_alternative(tiles: list[Tile]) ->
     assert root.get("aria-label") == 'Điểm từ 75,1 đến 92,4 <"trung vị">'
     assert ET.fromstring(tile_map(tiles, title="Tiêu đề", legend={})).get("aria-label") == (
         "Tiêu đề")
+
+
+def _text_y(svg: str) -> dict[str, float]:
+    """Each text's y on the chart, from its translate()."""
+    return {text: float(y) for y, text in re.findall(
+        r'<text[^>]*transform="translate\([^,]*,([^)]*)\)"[^>]*>([^<]*)<', svg)}
+
+
+def test_a_line_chart_prints_every_value_and_draws_ranks_better_up() -> None:
+    points = [Point("2024", 5, "hạng 5"), Point("2025", 4, "hạng 4")]
+    rank = line_chart(points, title="T", description="Hạng 5 rồi hạng 4", target=3,
+                      target_text="Mục tiêu", lower_is_better=True)
+    ys = _text_y(rank)
+    assert ys["hạng 4"] < ys["hạng 5"]  # rank 4 is better: higher on the page
+    assert "Mục tiêu" in ys and "stroke-dasharray" in rank  # the target, as a dashed rule
+    assert not any(re.fullmatch(r"\d+\.\d+", text) for text in ys)  # no English decimals
+    assert ET.fromstring(rank).get("aria-label") == "Hạng 5 rồi hạng 4"
+    share = line_chart([Point("2023", 15.2, "15,2%"), Point("2025", 14.02, "14,02%")],
+                       title="T", description="D")
+    assert _text_y(share)["15,2%"] < _text_y(share)["14,02%"]

@@ -526,7 +526,10 @@ def line_chart(points: Sequence[Point], *, title: str, description: str,
                       zero=False)
     base = alt.Chart(alt.Data(values=rows))
     x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("value:Q", scale=scale, title=None, axis=alt.Axis(tickCount=4, grid=True))
+    # No axis numbers: they would be in the renderer's English format ("3.5"), and every
+    # point already prints its value in the report's own format.
+    y = alt.Y("value:Q", scale=scale, title=None,
+              axis=alt.Axis(labels=False, ticks=False, domain=False, tickCount=4, grid=True))
     layers: list[alt.Chart] = [
         base.mark_line(color=SERIES_COLOURS[0], point=alt.OverlayMarkDef(
             color=SERIES_COLOURS[0], size=40)).encode(x=x, y=y),
