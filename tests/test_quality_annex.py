@@ -225,3 +225,15 @@ def test_files_landed_before_submission_times_still_read(tmp_path: Path) -> None
                    "size_bytes": 1, "received_at": "2026-07-01T00:00:00+00:00",
                    "source": None, "metadata": {}}
     assert Receipt(**old_receipt).submitted_at_dt is None
+
+
+def test_history_judges_earlier_quarters_with_reports_and_leaves_out_empty_ones(
+        published_home: Path) -> None:
+    """2025-Q2's annex: 2025-Q1 (reported, never published here) is judged on the warehouse;
+    2024-Q4 has no report at all, so it gets no column of rules failed on no rows."""
+    from dagster_project.lib.quality.quality_annex import rule_history
+
+    history = rule_history(Home(published_home), published_home / "warehouse.duckdb", "2025-Q2")
+
+    assert list(history) == ["2025-Q1"]
+    assert any(result.rule_id.startswith("TASK-") for result in history["2025-Q1"])

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from dagster_project.lib.publish.report.model import Column, Page, Report, Section, Status, Table
-from dagster_project.lib.publish.report.xlsx import sheet_names, write_workbook
+from dagster_project.lib.publish.report.xlsx import sheet_names, sheet_title, write_workbook
 
 LONG_ID = "agency/ministry-of-planning-and-investment-tasks"  # 48 chars, with "/"
 INJECTIONS = [
@@ -61,7 +61,7 @@ def _report(*extra: Table, lang: str = "vi") -> Report:
                    [*INJECTIONS, VI_TEXT, unicodedata.normalize("NFD", VI_TEXT)]),
         note="=1+1",
     )
-    collide = Table(table_id="Ranking-Province", title="Trùng tên",
+    collide = Table(table_id="Ranking-Province", title="Xếp hạng CÁC TỈNH",
                     columns=(Column("x", "X", "int"),), rows=({"x": 1},))
     main = Page("scorecard", "Bảng điểm", sections=(
         Section("s1", "Tổng quan", blocks=(_figures(), collide)),
@@ -128,9 +128,10 @@ def test_english_contents_sheet(tmp_path: Path) -> None:
 def test_sheet_names_follow_excel_rules(book: tuple[Path, openpyxl.Workbook]) -> None:
     _, wb = book
     names = wb.sheetnames
-    assert names[1] == "ranking-province"
-    assert names[2] == "Ranking-Province-2"  # collision, case-insensitive
-    assert names[3] == LONG_ID.replace("/", "-")[:31]
+    # sheets are named by the table's caption, never by its internal id
+    assert names[1] == "Xếp hạng các tỉnh"
+    assert names[2] == "Xếp hạng CÁC TỈNH-2"  # collision, case-insensitive
+    assert names[3] == "Nhiệm vụ"
     for name in names:
         assert len(name) <= 31
         assert not re.search(r"[\[\]:*?/\\]", name)
@@ -142,11 +143,12 @@ def test_sheet_names_follow_excel_rules(book: tuple[Path, openpyxl.Workbook]) ->
     assert first[1].endswith("-2") and len(first[1]) == 31
     assert first[2] == "mục lục-2"
     assert first[3] != "History" and first[4] == "a-b-c-"
+    assert sheet_title("Xếp hạng: Bộ, cơ quan ngang bộ") == "Xếp hạng – Bộ, cơ quan ngang bộ"
 
 
 def test_numbers_stay_numbers_with_formats(book: tuple[Path, openpyxl.Workbook]) -> None:
     _, wb = book
-    ws = wb["ranking-province"]
+    ws = wb["Xếp hạng các tỉnh"]
     assert ws["A2"].value.startswith("Tỷ lệ")
     assert [c.value for c in ws[3]][:2] == ["Đơn vị", "Số nhiệm vụ"]
     assert ws["A3"].font.b and ws["A3"].fill.fill_type == "solid"
@@ -172,7 +174,7 @@ def test_numbers_stay_numbers_with_formats(book: tuple[Path, openpyxl.Workbook])
 
 def test_missing_is_a_dash_not_zero(book: tuple[Path, openpyxl.Workbook]) -> None:
     _, wb = book
-    ws = wb["ranking-province"]
+    ws = wb["Xếp hạng các tỉnh"]
     for ref in ("B5", "D5", "E5", "F5", "G5"):
         assert ws[ref].value == "–", ref
         assert ws[ref].data_type == "s", ref
@@ -180,7 +182,7 @@ def test_missing_is_a_dash_not_zero(book: tuple[Path, openpyxl.Workbook]) -> Non
 
 def test_agency_text_is_inert(book: tuple[Path, openpyxl.Workbook]) -> None:
     path, wb = book
-    ws = wb[LONG_ID.replace("/", "-")[:31]]
+    ws = wb["Nhiệm vụ"]
     assert ws["A2"].value == "=1+1" and ws["A2"].quotePrefix and ws["A2"].data_type == "s"
     for offset, text in enumerate(INJECTIONS):
         cell = ws.cell(row=4 + offset, column=1)
@@ -200,7 +202,7 @@ def test_agency_text_is_inert(book: tuple[Path, openpyxl.Workbook]) -> None:
 
 def test_vietnamese_round_trips_in_nfc(book: tuple[Path, openpyxl.Workbook]) -> None:
     _, wb = book
-    ws = wb[LONG_ID.replace("/", "-")[:31]]
+    ws = wb["Nhiệm vụ"]
     row = 4 + len(INJECTIONS)
     assert ws.cell(row=row, column=1).value == VI_TEXT
     assert ws.cell(row=row + 1, column=1).value == VI_TEXT  # NFD input comes back NFC
@@ -222,7 +224,7 @@ def test_empty_table_and_odd_values(tmp_path: Path) -> None:
     odd = Table("odd", "Giá trị lạ", (Column("n", "N", "int"), Column("p", "P", "pct")),
                 rows=({"n": "không rõ", "p": float("nan")},))
     wb = openpyxl.load_workbook(write_workbook(_report(empty, odd), tmp_path / "x.xlsx"))
-    assert wb["empty"].auto_filter.ref == "A3:A3"
+    assert wb["Bảng trống"].auto_filter.ref == "A3:A3"
     listed = [row[0].value for row in wb["Mục lục"].iter_rows(min_row=6)]
-    assert listed[-2:] == ["empty", "odd"]
-    assert wb["odd"]["A4"].value == "không rõ" and wb["odd"]["B4"].value == "–"
+    assert listed[-2:] == ["Bảng trống", "Giá trị lạ"]
+    assert wb["Giá trị lạ"]["A4"].value == "không rõ" and wb["Giá trị lạ"]["B4"].value == "–"

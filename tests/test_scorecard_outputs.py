@@ -124,13 +124,19 @@ def test_the_pdf_is_a4_with_every_page_rendered_and_vietnamese_text_intact(
 def test_the_workbook_holds_every_table_with_numbers_as_numbers(site: Path) -> None:
     workbook = openpyxl.load_workbook(site / VI_XLSX)
     assert workbook.sheetnames[0] == "Mục lục"
-    for required in ("headline", "ranking-ministry", "ranking-province", "overdue-tasks",
-                     "csdl-matrix", "indicators", "budget-pillar-level", "method-weights"):
+    # sheets are named by their captions, as the reader knows the tables
+    for required in ("Số liệu chính toàn quốc", "Xếp hạng – Bộ, cơ quan ngang bộ",
+                     "Xếp hạng – Tỉnh, thành phố…", "Nhiệm vụ quá hạn",
+                     "Ma trận sẵn sàng của cơ sở dữ…", "Chỉ tiêu đến năm 2030 và tiến…",
+                     "Kinh phí theo trụ cột và cấp…", "Trọng số theo nhóm (%)",
+                     "Cấp xã theo tỉnh, thành phố"):
         assert required in workbook.sheetnames
-    headline = workbook["headline"]
+    headline = workbook["Số liệu chính toàn quốc"]
     rows = {row[0]: row for row in headline.iter_rows(min_row=4, values_only=True)}
     done = rows["Nhiệm vụ có thời hạn đã hoàn thành"]
-    assert done[1] == 1245 and done[2] == pytest.approx(1245 / 1469)
+    assert done[1] == 1245 and done[3] == pytest.approx(1245 / 1469)
+    innovation = headline.cell(row=4 + list(rows).index("— Đổi mới sáng tạo"), column=4)
+    assert innovation.number_format == "0.00%"  # 12,29% as the report gives it
 
 
 def test_a_weight_changed_in_method_yml_reorders_the_provinces(
@@ -184,7 +190,7 @@ def test_agency_text_with_script_or_formula_stays_inert(release: Path, tmp_path:
     assert page.console_errors == [] and page.values["scripts"] == 0
     assert SCRIPT in page.text and FORMULA in page.text  # shown as the agency wrote it
     workbook = openpyxl.load_workbook(out / VI_XLSX)
-    cells = [cell for row in workbook["overdue-tasks"].iter_rows() for cell in row
+    cells = [cell for row in workbook["Nhiệm vụ quá hạn"].iter_rows() for cell in row
              if cell.value == FORMULA]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
     with zipfile.ZipFile(out / VI_XLSX) as archive:
@@ -200,7 +206,8 @@ def _scorecard_figures(release: Path) -> dict[str, object]:
     """The figures leadership reads: every headline row and every body's score and rank."""
     with open_release_marts(release / "marts") as con:
         inputs = scorecard_inputs(con, PERIOD, generated_at=WHEN, gate=GateSummary(0))
-    headline = build_report(inputs, "vi").main.sections[0].blocks[0]
+    headline = next(block for section in build_report(inputs, "vi").main.sections
+                    for block in section.blocks if getattr(block, "table_id", "") == "headline")
 
     def rounded(value: object) -> object:
         return round(float(value), 6) if isinstance(value, (int, float)) else value
@@ -252,21 +259,54 @@ def _table_cells(page: str, table_id: str) -> tuple[list[str], list[list[str]]]:
     return texts(head.group(1), "th"), [row for row in rows if len(row) > 1]
 
 
-def test_every_body_page_lists_as_many_overdue_tasks_as_it_counts(site: Path) -> None:
-    """A body's "Quá hạn" count is the overdue list on its page, group tasks included."""
+#: Each count of a body's task table and the statuses of its task list that make it up.
+COUNTED_STATUSES = {
+    "Được giao": None,  # every line
+    "Thường xuyên": {"Thường xuyên"},
+    "Có thời hạn": {"Hoàn thành đúng hạn", "Hoàn thành trễ hạn", "Đang thực hiện trong hạn",
+                    "Quá hạn"},
+    "Đã hoàn thành": {"Hoàn thành đúng hạn", "Hoàn thành trễ hạn"},
+    "trong đó trễ hạn": {"Hoàn thành trễ hạn"},
+    "Đang thực hiện trong hạn": {"Đang thực hiện trong hạn"},
+    "Quá hạn": {"Quá hạn"},
+}
+
+
+def _count(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def test_every_count_on_every_body_page_is_the_number_of_lines_it_lists(site: Path) -> None:
+    """A body's task counts are its task list by status, group tasks included and marked.
+
+    Every count of the task table (assigned, recurring, with a deadline, done, late, in
+    progress, overdue, done without evidence) equals the lines of the page's task list with
+    that status, and "Quá hạn" equals the lines of its overdue list, on all 73 body pages.
+    """
     pages = sorted((site / "agencies").glob("*.html"))
     assert len(pages) == 73
-    marked_group_tasks = 0
+    marked_group_tasks = checked = 0
     for path in pages:
         agency_id = path.stem
         page = path.read_text(encoding="utf-8")
         header, rows = _table_cells(page, f"agency-tasks-{agency_id}")
         assert len(rows) <= 1, agency_id
-        counted = int(rows[0][header.index("Quá hạn")].replace(".", "")) if rows else 0
-        _, listed = _table_cells(page, f"agency-overdue-tasks-{agency_id}")
-        assert counted == len(listed), (agency_id, counted, len(listed))
-        marked_group_tasks += sum(any(cell.startswith("Giao chung: ") for cell in row)
-                                  for row in listed)
+        counts = dict(zip(header, rows[0], strict=True)) if rows else {}
+        list_header, listed = _table_cells(page, f"agency-task-list-{agency_id}")
+        lines = [dict(zip(list_header, row, strict=True)) for row in listed]
+        for column, statuses in COUNTED_STATUSES.items():
+            expected = _count(counts[column]) if counts else 0
+            found = sum(1 for line in lines if statuses is None or line["Trạng thái"] in statuses)
+            assert expected == found, (agency_id, column, expected, found)
+            checked += 1
+        without_evidence = sum(1 for line in lines if line["Minh chứng"] == "Chưa có")
+        assert (_count(counts["Hoàn thành chưa có minh chứng"]) if counts else 0) == \
+            without_evidence, agency_id
+        _, overdue = _table_cells(page, f"agency-overdue-tasks-{agency_id}")
+        assert (_count(counts["Quá hạn"]) if counts else 0) == len(overdue), agency_id
+        marked_group_tasks += sum(line["Giao cho cơ quan"].startswith("Giao chung: ")
+                                  for line in lines)
+    assert checked == 73 * len(COUNTED_STATUSES)
     assert marked_group_tasks > 0  # group tasks are listed, and marked, on members' pages
 
 
@@ -285,3 +325,126 @@ def test_each_indicator_is_one_line_with_its_figure_as_reported(site: Path) -> N
             "91,9%" if rank == "hạng" else "91.9%", "6/2026")
         assert lines["23.4"][status] == no_trend
         assert lines["10"][figure] == ("14,02%" if rank == "hạng" else "14.02%")
+
+
+def test_the_first_screen_gives_the_reports_figures_with_its_precision_and_bases(
+        site: Path) -> None:
+    """23,35%; 12,29%; 76,5 tỷ; 1.009/1.071; 8/12 as the 30/6/2026 report gives them.
+
+    Read in Chromium as leadership reads the first screen: the cards, the headline table and
+    the summary; a rise in overdue tasks is marked worse, not better; no percentage carries
+    a "(tỷ đồng)" label; each card has its trend over the quarters with a text alternative.
+    """
+    cards = ".cards .card"
+    with Chromium() as browser:
+        vi = browser.open_page(site / "index.html", selectors=[
+            cards, "#headline tbody tr", "#tom-tat p", ".cards .change.bad", "#budget-chart"],
+            evaluate={
+            "trends": "Array.from(document.querySelectorAll('.cards svg[role=img] desc'))"
+                      ".map(e => e.textContent)"})
+        en = browser.open_page(site / "en" / "index.html", selectors=[cards, "#headline tbody tr"])
+    card = {text.splitlines()[0]: text for text in vi.texts[cards]}
+    assert "23,35%" in card["Kinh phí đã giải ngân, cả ba trụ cột"]
+    assert "9.585,3/41.057,5 tỷ đồng" in card["Kinh phí đã giải ngân, cả ba trụ cột"]
+    assert "1.009/1.071" in card["Phản ánh, kiến nghị đã xử lý"]
+    assert "8/12" in card["CSDL theo Kế hoạch 02 đã kết nối, đồng bộ"]
+    assert "84,8%" in card["Nhiệm vụ có thời hạn đã hoàn thành"]
+    assert "1.245/1.469" in card["Nhiệm vụ có thời hạn đã hoàn thành"]
+    # 56 overdue after 21: the change is worse, in words and colour
+    assert any("Xấu đi" in text for text in vi.texts[".cards .change.bad"])
+    assert "Xấu đi" in card["Nhiệm vụ quá hạn"]
+    row = {text.split("\t")[0]: text for text in vi.texts["#headline tbody tr"]}
+    assert "12,29%" in row["— Đổi mới sáng tạo"] and "76,5" in row["— Đổi mới sáng tạo"]
+    assert "23,35%" in row["Kinh phí đã giải ngân, cả ba trụ cột"]
+    assert "trên 1.071 phản ánh, kiến nghị đã tiếp nhận" in row["Phản ánh, kiến nghị đã xử lý"]
+    assert "(tỷ đồng)" not in vi.text
+    assert "12,29%" in vi.texts["#budget-chart"][0]  # the chart keeps the table's precision
+    # the summary leads the page, written from the figures
+    summary = " ".join(vi.texts["#tom-tat p"])
+    assert "Đến ngày 29/6/2026" in summary and "Thay đổi lớn nhất" in summary
+    assert "Cần lưu ý" in summary and "Nhiệm vụ quá hạn" in summary
+    # every card's trend says its figures in words (the published quarters)
+    assert len(vi.values["trends"]) == len(card)
+    assert all("Quý II/2026" in desc for desc in vi.values["trends"])
+    completed = next(d for d in vi.values["trends"] if d.endswith("Quý II/2026: 84,8%"))
+    assert "Quý I/2026: 67,5%" in completed  # every published quarter, in words
+    english = " ".join(en.texts[cards])
+    assert "23.35%" in english and "1,009/1,071" in english and "8/12" in english
+    assert "12.29%" in next(t for t in en.texts["#headline tbody tr"] if "Innovation" in t)
+    assert "29 June 2026" in en.text and "29/6/2026" not in en.text
+
+
+def test_the_budget_section_gives_the_communes_as_the_report_does(site: Path) -> None:
+    """2.032 of 3.321 communes reporting; 29 with nothing on all pillars; 569 / 167 / 445."""
+    page = (site / "index.html").read_text(encoding="utf-8")
+    with Chromium() as browser:
+        vi = browser.open_page(site / "index.html", selectors=["#kinh-phi p"])
+    text = " ".join(vi.texts["#kinh-phi p"])
+    for phrase in ("2.032 trên 3.321 xã, phường, đặc khu", "29 xã chưa giải ngân ở cả ba",
+                   "569 xã chưa giải ngân khoa học", "167 xã chưa giải ngân đổi mới",
+                   "445 xã chưa giải ngân chuyển đổi số"):
+        assert phrase in text, phrase
+    header, rows = _table_cells(page, "budget-communes-province")
+    assert len(rows) == 34
+    lines = [dict(zip(header, row, strict=True)) for row in rows]
+    assert sum(_count(line["Số xã, phường, đặc khu"]) for line in lines) == 3321
+    assert sum(_count(line["Có số liệu"]) for line in lines) == 2032
+    assert sum(_count(line["Chưa giải ngân cả ba trụ cột"]) for line in lines) == 29
+    assert [sum(_count(line[f"Chưa giải ngân {p}"]) for line in lines)
+            for p in ("KHCN", "ĐMST", "CĐS")] == [569, 167, 445]
+
+
+def test_readers_see_no_internal_ids_and_rules_come_with_their_message(site: Path) -> None:
+    """No table ids or slugs on the pages or as sheet names; a rule id is never alone."""
+    import re
+
+    with Chromium() as browser:
+        pages = [browser.open_page(site / name) for name in (
+            "index.html", "en/index.html", "agencies/BKHCN.html", "agencies/P_HA_NOI.html")]
+    slugs = ("ranking-province", "ranking-ministry", "budget-pillar-level", "csdl-matrix",
+             "headline", "overdue-tasks", "method-weights")
+    for page in pages:
+        assert not [slug for slug in slugs if slug in page.text], page.title
+        for match in re.finditer(r"\b(?!SHA)[A-Z]{2,4}-\d{3}\b", page.text):
+            assert page.text[match.end():match.end() + 2] == " (", match.group()
+    assert "Cách tính điểm" in pages[0].text and "thấp nhất nhóm được 0 điểm" in pages[0].text
+    for workbook_path in (site / VI_XLSX, site / "en" / f"nq57-scorecard-{PERIOD}.xlsx"):
+        names = openpyxl.load_workbook(workbook_path, read_only=True).sheetnames
+        assert not [n for n in names if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", n)], names
+
+
+#: Text nodes with Vietnamese letters that are not inside an element marked lang="vi".
+_VIETNAMESE_OUTSIDE_LANG_VI = r"""(() => {
+  const letters = /[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]/i;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, element = node.parentElement;
+    if (letters.test(node.textContent) && !element.closest('[lang="vi"]')) {
+      found.push([element.tagName, node.textContent.trim()]);
+    }
+  }
+  return found;
+})()"""
+
+
+def test_the_english_edition_leaves_only_source_text_in_vietnamese(site: Path) -> None:
+    """Every heading, caption, paragraph and body-page cell of the English edition is English.
+
+    Names that exist only in Vietnamese in the source documents (tasks, indicators,
+    databases) are shown as written and marked ``lang="vi"``, as is the link to the
+    Vietnamese edition; the document number of Plan 02-KH/BCĐTW is the only other
+    Vietnamese a body page has.
+    """
+    with Chromium() as browser:
+        index = browser.open_page(site / "en" / "index.html",
+                                  evaluate={"vi": _VIETNAMESE_OUTSIDE_LANG_VI})
+        bodies = [browser.open_page(site / "en" / "agencies" / f"{agency_id}.html",
+                                    evaluate={"vi": _VIETNAMESE_OUTSIDE_LANG_VI})
+                  for agency_id in ("BKHCN", "P_HA_NOI", "TTCP")]
+    prose = [text for tag, text in index.values["vi"]
+             if tag in ("H1", "H2", "H3", "P", "CAPTION", "TH", "FIGCAPTION", "LI")]
+    assert prose == []
+    for body in bodies:
+        assert {text for _tag, text in body.values["vi"]} <= {"Plan 02-KH/BCĐTW"}, body.title
+    assert "lang=\"vi\"" in (site / "en" / "index.html").read_text(encoding="utf-8")

@@ -44,7 +44,6 @@ from dagster_project.lib.quality.review import ReviewLog, log_head, read_log
 from dagster_project.lib.quality.run_records import write_annex, write_docs
 from dagster_project.lib.reference.periods import VIETNAM_TIME
 from dagster_project.lib.text.progress import progress
-from dagster_project.lib.text.vnformat import fmt_datetime
 
 
 def describe_audit(audit: Audit | None, verdict: GateVerdict | None) -> str:
@@ -77,8 +76,8 @@ def promote_staging(home: Home, run_id: str) -> bool:
     return True
 
 
-def _when(text: str) -> str:
-    return fmt_datetime(datetime.fromisoformat(text).astimezone(VIETNAM_TIME))
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(VIETNAM_TIME)
 
 
 def review_notes(audit: Audit, verdict: GateVerdict,
@@ -88,7 +87,8 @@ def review_notes(audit: Audit, verdict: GateVerdict,
         audit.approval, audit.auto_approved,
         [(r.rule_id, {"vi": r.message_vi, "en": r.message_en}, reviews.waivers[r.rule_id])
          for r in verdict.waived],
-        [r.rule_id for r in verdict.warnings], _when)
+        [(r.rule_id, {"vi": r.message_vi, "en": r.message_en}) for r in verdict.warnings],
+        _when)
 
 
 def gate_summary(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> GateSummary:

@@ -25,12 +25,16 @@ REPORTS_DIR = REPO_ROOT / "reports"
 
 # The Dagster instance of a home: local storage under it; no usage statistics leave a
 # government machine; runs launched from the UI queue and run one at a time (each also holds
-# the home's writer lock, like `nq57 run`).
+# the home's writer lock, like `nq57 run`); the run history's event log writes without a disk
+# flush per event (lib/home/run_history, D-033).
 DAGSTER_INSTANCE = """\
 telemetry:
   enabled: false
 run_queue:
   max_concurrent_runs: 1
+event_log_storage:
+  module: dagster_project.lib.home.run_history
+  class: RunHistoryEventLogStorage
 """
 
 

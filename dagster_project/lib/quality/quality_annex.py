@@ -531,20 +531,30 @@ def rule_history(home: Home, warehouse: Path, period_key: str, count: int = 2
 
     A quarter that was published shows the results its latest release was published with;
     one that never was is judged now, on the warehouse being published, so reviewers see
-    whether a failing rule is new or old.
+    whether a failing rule is new or old. A quarter nobody reported on is left out: judged
+    on no rows, every "at least one row" rule would read as failed there, and judging it
+    costs as much as the gate itself.
     """
     from dagster_project.lib.publish.release import latest_release
     from dagster_project.lib.quality.gate import load_catalogue, read_results_in, run_suite
 
     history: dict[str, list[RuleResult]] = {}
     suites = load_catalogue()
+    reported = _reported_quarters(warehouse)
     for key in previous_quarters(period_key, count):
         release = latest_release(home, key)
         if release is not None:
             recorded = read_results_in(release.path / "checks", key)
             history[key] = [result for results in recorded.values() for result in results]
-        else:
+        elif key in reported:
             history[key] = [result for suite in suites
                             for result in run_suite(warehouse, suite, key,
                                                        landing=home.landing)[1]]
     return history
+
+
+def _reported_quarters(warehouse: Path) -> set[str]:
+    """The quarters the warehouse holds reports for (``int_reporting_quarters``)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {str(key) for (key,) in con.execute(
+            "select period_key from intermediate.int_reporting_quarters").fetchall()}

@@ -25,25 +25,39 @@ from dagster_project.lib.publish.report.sections import (
     public_services,
     ranking,
     reporting,
+    summary,
     tasks,
 )
 
 
 def headline_table(c: ReportContext) -> Table:
-    """National figures of the quarter against the quarter before, one block per subject."""
+    """National figures of the quarter against the quarter before, one block per subject.
+
+    Each figure keeps the precision and the base the source report gives it (23,35% of the
+    assigned estimate; 1.009 of 1.071 feedback items), and its change is assessed by the way
+    the figure improves: more overdue tasks is worse, not better.
+    """
     _ = c._
     prev = c.inputs.previous
-    rows = (*tasks.headline_rows(c), *feedback.headline_rows(c), *budget.headline_rows(c),
-            *csdl.headline_rows(c), *public_services.headline_rows(c),
-            *reporting.headline_rows(c), *indicators.headline_rows(c))
+    rows = tuple(summary.with_card(c, row) for row in (
+        *tasks.headline_rows(c), *feedback.headline_rows(c), *budget.headline_rows(c),
+        *csdl.headline_rows(c), *public_services.headline_rows(c),
+        *reporting.headline_rows(c), *indicators.headline_rows(c)))
     return Table(
         "headline", _("Số liệu chính toàn quốc"),
-        (Column("figure", _("Chỉ số")), Column("count", _("Số lượng"), "int"),
-         Column("rate", _("Tỷ lệ"), "pct"), Column("basis", _("Cơ sở tính")),
-         Column("count_change", _("Thay đổi số lượng"), "signed_int"),
-         Column("rate_change", _("Thay đổi tỷ lệ"), "pp"),
-         Column("previous_count", _("Quý trước: số lượng"), "int"),
-         Column("previous_rate", _("Quý trước: tỷ lệ"), "pct")),
+        (Column("figure", _("Chỉ số")),
+         Column("count", _("Số lượng"), "number", digits_key="count_digits"),
+         Column("unit", _("Đơn vị")),
+         Column("rate", _("Tỷ lệ"), "pct", digits_key="rate_digits"),
+         Column("basis", _("Cơ sở tính")),
+         Column("count_change", _("Thay đổi số lượng"), "signed_int",
+                digits_key="count_digits"),
+         Column("rate_change", _("Thay đổi tỷ lệ"), "pp", digits_key="rate_digits"),
+         Column("assessment", _("Đánh giá thay đổi"), "status"),
+         Column("trend", _("Diễn biến qua các quý"), "trend"),
+         Column("previous_count", _("Quý trước: số lượng"), "number",
+                digits_key="count_digits"),
+         Column("previous_rate", _("Quý trước: tỷ lệ"), "pct", digits_key="rate_digits")),
         rows,
         note=_("Thay đổi so với {period}. Kinh phí chỉ so sánh trong cùng năm ngân sách; "
                "“–” là không có số liệu.",
@@ -56,7 +70,7 @@ def _slice(table: Table, agency_id: str, title: str | None = None) -> Table:
     rows = tuple(r for r in table.rows if r.get("agency_id") == agency_id)
     columns = tuple(col for col in table.columns if col.key != "agency")
     return Table(f"{table.table_id}-{agency_id}", title or table.title, columns, rows,
-                 note=table.note)
+                 note=table.note, screen_only=table.screen_only)
 
 
 def agency_page(c: ReportContext, result: AgencyResult, group_label: str,
@@ -64,7 +78,7 @@ def agency_page(c: ReportContext, result: AgencyResult, group_label: str,
     """One body's page: its scores, tasks (overdue by name), budget, databases, services."""
     _ = c._
     components = _slice(long["agency-components"], result.agency_id, _("Điểm thành phần"))
-    summary = [
+    lines = [
         _("Nhóm: {group}.", group=group_label),
         (_("Điểm tổng hợp {score} — {band}; hạng {rank} ({movement}).",
            score=c.fmt.number(result.composite, 1), band=c.band(result.composite).text,
@@ -75,12 +89,15 @@ def agency_page(c: ReportContext, result: AgencyResult, group_label: str,
     ]
     overdue = _slice(long["agency-overdue-tasks"], result.agency_id,
                      _("Nhiệm vụ quá hạn: rõ người, rõ việc, rõ thời gian"))
+    task_list = _slice(long["agency-task-list"], result.agency_id,
+                       _("Danh sách nhiệm vụ trong quý"))
     sections = [
-        Section("tong-hop", _("Kết quả tổng hợp"), tuple(summary), (components,)),
+        Section("tong-hop", _("Kết quả tổng hợp"), tuple(lines), (components,)),
         Section("nhiem-vu", _("Nhiệm vụ"),
                 () if overdue.rows else (_("Không có nhiệm vụ quá hạn."),),
                 (_slice(long["agency-tasks"], result.agency_id, _("Nhiệm vụ trong quý")),
-                 *((overdue,) if overdue.rows else ()))),
+                 *((overdue,) if overdue.rows else ()),
+                 *((task_list,) if task_list.rows else ()))),
         Section("kinh-phi", _("Kinh phí"), (),
                 (_slice(long["agency-budget"], result.agency_id),)),
         Section("csdl", _("Cơ sở dữ liệu do cơ quan chủ quản"), (),
@@ -104,18 +121,23 @@ def build_report(inputs: ScorecardInputs, lang: Lang = "vi") -> Report:
     long = {t.table_id: t for t in (ranking.agency_components_table(c),
                                     tasks.agency_tasks_table(c), tasks.overdue_table(c),
                                     tasks.agency_overdue_table(c),
+                                    tasks.agency_task_list_table(c),
                                     budget.agency_budget_table(c), csdl.csdl_matrix(c),
                                     public_services.agency_public_services_table(c),
                                     reporting.agency_reporting_table(c))}
     rankings = [ranking.ranking_table(c, g.group_id) for g in method.peer_groups]
     budget_chart = budget.budget_chart(c)
+    communes = tuple(t for t in (budget.commune_pillar_table(c), budget.commune_province_table(c))
+                     if t.rows)
     tile_component = "public_services" if "public_services" in method.weights.get(
         "province", {}) else None
+    headline = headline_table(c)
     sections = [
-        Section("toan-quoc", _("Số liệu chính toàn quốc"), (), (headline_table(c),)),
+        Section("tom-tat", _("Tóm tắt"), summary.summary_paragraphs(c, headline)),
+        Section("toan-quoc", _("Số liệu chính toàn quốc"), (), (headline,)),
         Section("xep-hang", _("Xếp hạng theo nhóm cơ quan"),
                 (_("Mỗi cơ quan được so sánh với các cơ quan cùng nhóm; bấm tên cơ quan để "
-                   "xem trang chi tiết."),), tuple(rankings)),
+                   "xem trang chi tiết."), ranking.scoring_paragraph(c)), tuple(rankings)),
         Section("so-do", _("Sơ đồ 34 tỉnh, thành phố"),
                 (_("Mỗi ô là một tỉnh, thành phố, tô màu theo vị trí trong nhóm 34 tỉnh, "
                    "thành phố (một phần ba cao nhất, giữa, thấp nhất) và ghi hạng trong "
@@ -123,7 +145,9 @@ def build_report(inputs: ScorecardInputs, lang: Lang = "vi") -> Report:
                 (ranking.tile_chart(c, None),
                  *((ranking.tile_chart(c, tile_component),) if tile_component else ()))),
         Section("kinh-phi", _("Kinh phí khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"),
-                (), (*((budget_chart,) if budget_chart else ()), budget.budget_table(c))),
+                budget.commune_paragraphs(c),
+                (*((budget_chart,) if budget_chart else ()), budget.budget_table(c),
+                 *communes)),
         Section("csdl", _("Cơ sở dữ liệu quốc gia, chuyên ngành"), (),
                 (csdl.csdl_summary_table(c), long["csdl-matrix"])),
         Section("dich-vu-cong", _("Dịch vụ công trực tuyến"), (),

@@ -547,3 +547,44 @@ def line_chart(points: Sequence[Point], *, title: str, description: str,
     chart = alt.layer(*layers).properties(title=_nfc(title), width=CHART_WIDTH // 2,
                                           height=140)
     return _render(chart, description)
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 4
+
+
+def sparkline(points: Sequence[tuple[str, float | None]], *, title: str,
+              description: str) -> str:
+    """A headline's series over the published quarters as a small inline SVG line.
+
+    Drawn by hand rather than through Vega-Lite: it is a handful of points, one per quarter,
+    drawn on every card, and needs no axis. ``title`` and ``description`` are the text
+    alternative (``role="img"`` with ``<title>`` and ``<desc>``): the description lists every
+    quarter's figure, so a screen reader, or a reader of the print edition, has the series in
+    words. A series of fewer than two figures is drawn as a single dot.
+    """
+    values = [(label, float(v)) for label, v in points if v is not None]
+    esc = _svg_text
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" '
+            f'viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" '
+            f'height="{SPARK_HEIGHT}"><title>{esc(title)}</title><desc>{esc(description)}</desc>')
+    if not values:
+        return head + "</svg>"
+    lowest = min(v for _, v in values)
+    highest = max(v for _, v in values)
+    span = highest - lowest or 1.0
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
+    coords = [(SPARK_PAD + i * step,
+               SPARK_HEIGHT - SPARK_PAD - (v - lowest) / span * (SPARK_HEIGHT - 2 * SPARK_PAD))
+              for i, (_, v) in enumerate(values)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    last_x, last_y = coords[-1]
+    line = (f'<polyline points="{path}" fill="none" stroke="{SERIES_COLOURS[0]}" '
+            f'stroke-width="2" stroke-linejoin="round"/>' if len(coords) > 1 else "")
+    return (head + line + f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="3" '
+            f'fill="{SERIES_COLOURS[0]}"/></svg>')
+
+
+def _svg_text(text: str) -> str:
+    """Text for an SVG element, escaped and in NFC."""
+    return (_nfc(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))

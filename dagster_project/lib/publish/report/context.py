@@ -8,10 +8,10 @@ shares (agency names, score bands, yes/no statuses, headline rows).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from dagster_project.lib.publish.report.i18n import Translator
 from dagster_project.lib.publish.report.method import NA, AgencyResult, Method
@@ -48,6 +48,9 @@ class ScorecardInputs:
     """``dim_agency`` facts by id (names, kind), for any agency a figure names."""
     generated_at: datetime
     gate: GateSummary
+    history: Sequence[QuarterFigures] = ()
+    """Every quarter the marts have figures for up to the current one, oldest first: the
+    series behind each headline's trend line."""
 
 
 class ReportContext:
@@ -83,6 +86,10 @@ class ReportContext:
             return Status("missing", self._("Thiếu số liệu"))
         return Status("green", self._("Có")) if value else Status("red", self._("Không"))
 
+    def source_label(self, label: str) -> str:
+        """A heading of a column of source text: marked Vietnamese-only in English."""
+        return label if self.lang == "vi" else f"{label} {self._('(tiếng Việt)')}"
+
     def agency_href(self, agency_id: str) -> str:
         """The relative link from the main page to an agency's page."""
         return f"agencies/{agency_id}.html"
@@ -91,21 +98,42 @@ class ReportContext:
 Pair = tuple[Any, Any]
 """A headline figure as ``(count, rate)``; either may be None."""
 
+Better = Literal["up", "down"]
+"""Which way a headline figure improves: completion ``up``, overdue tasks ``down``."""
+
 
 def change(now: Any, before: Any) -> Any:
     """The change from the quarter before, None when either side is missing."""
     return None if now is None or before is None else now - before
 
 
-def headline_row(label: str, now: Pair | None, before: Pair | None, basis: str = "",
-                 card: bool = False) -> Row:
+def headline_row(c: ReportContext, label: str,
+                 pair_of: Callable[[QuarterFigures | None], Pair | None], *,
+                 basis: str = "", unit: str = "", base: Any = None, card: bool = False,
+                 better: Better | None = "up", rate_digits: int = 1, count_digits: int = 0,
+                 comparable: Callable[[QuarterFigures], bool] = lambda q: True) -> Row:
     """One row of the national headline table: the quarter, the one before, the change.
 
-    ``card`` marks the few figures the page also shows as cards above the table.
+    ``pair_of`` reads the figure from any quarter, so the row also carries its series over
+    every quarter of ``c.inputs.history``. ``base`` is the denominator of the rate (1.469
+    tasks with a deadline, 1.071 feedback items), ``unit`` what the count counts, and the
+    digits the precision the source report gives the figure (23,35%; 76,5 tỷ).
+    ``comparable`` says whether an earlier quarter may be compared with the current one (a
+    budget figure only within the same fiscal year). ``card`` marks the few figures the page
+    also shows as cards above the table.
     """
+    cur, prev = c.inputs.current, c.inputs.previous
+    now = pair_of(cur)
+    before = pair_of(prev) if prev is not None and comparable(prev) else None
     count, rate = now if now is not None else (None, None)
     previous_count, previous_rate = before if before is not None else (None, None)
-    return {"figure": label, "basis": basis, "count": count, "rate": rate, "card": card,
+    series = tuple((q.period.key, pair_of(q)) for q in c.inputs.history)
+    return {"figure": label, "basis": basis, "unit": unit, "base": base,
+            "count": count, "rate": rate, "card": card, "better": better,
+            "rate_digits": rate_digits, "count_digits": count_digits,
             "previous_count": previous_count, "previous_rate": previous_rate,
             "count_change": change(count, previous_count),
-            "rate_change": change(rate, previous_rate)}
+            "rate_change": change(rate, previous_rate),
+            "series": tuple((key, pair) for key, pair in series if pair is not None
+                            and comparable(next(q for q in c.inputs.history
+                                                if q.period.key == key)))}

@@ -43,6 +43,15 @@ def load_period(con: duckdb.DuckDBPyConnection, period_key: str) -> ReportingPer
                            row["as_of_date"])
 
 
+def published_periods(con: duckdb.DuckDBPyConnection,
+                      period: ReportingPeriod) -> list[ReportingPeriod]:
+    """Every quarter the marts have task figures for, up to ``period``, oldest first."""
+    keys = [r["period_key"] for r in fetch(con, """
+        select distinct period_key from marts.agg_task_completion
+        where scope = 'national' and period_end <= ? order by period_key""", [period.end])]
+    return [p for key in keys if (p := load_period(con, key)) is not None]
+
+
 def load_previous(con: duckdb.DuckDBPyConnection,
                   period: ReportingPeriod) -> ReportingPeriod | None:
     """The quarter before, when the marts have it."""
@@ -77,6 +86,7 @@ class QuarterFigures:
     tasks: Mapping[str, Row]
     overdue: Sequence[Row]
     agency_overdue: Sequence[Row]
+    agency_tasks: Sequence[Row]
     budget_as_of: date | None
     budget: Sequence[Row]
     csdl_as_of: date | None
@@ -122,6 +132,7 @@ def load_quarter(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> Qua
         tasks=tasks.task_figures(con, period.key),
         overdue=tasks.overdue_tasks(con, period),
         agency_overdue=tasks.agency_overdue_tasks(con, period),
+        agency_tasks=tasks.agency_task_list(con, period),
         budget_as_of=budget_as_of,
         budget=budget.budget_rows(con, budget_as_of),
         csdl_as_of=csdl_as_of,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from dagster_project.lib.reference.periods import parse_period
 from dagster_project.lib.text.vnformat import (
     MISSING,
     fmt_date,
+    fmt_datetime,
     fmt_int,
     fmt_number,
     fmt_pct,
@@ -30,13 +31,15 @@ from dagster_project.lib.text.vnformat import (
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
 
-ColumnKind = Literal["text", "int", "number", "pct", "pp", "signed_int", "date", "status"]
+ColumnKind = Literal["text", "int", "number", "pct", "pp", "signed_int", "date", "status",
+                     "trend"]
 """How a column's values are shown.
 
 ``pct`` values are ratios (0..1); ``pp`` values are differences of ratios, shown in
 percentage points; ``number`` values keep ``Column.digits`` decimals; ``status`` values are
 :class:`Status` objects (a band or a progress status: a code for colour and a text label,
-so colour is never the only signal).
+so colour is never the only signal); ``trend`` values are :class:`Trend` objects (a small
+line in HTML, its figures in words in the workbook).
 """
 
 
@@ -56,6 +59,23 @@ class Status:
 
 
 @dataclass(frozen=True, slots=True)
+class Trend:
+    """A figure's series over the published quarters: an inline SVG line and its words.
+
+    ``svg`` is drawn by :func:`~dagster_project.lib.publish.report.charts.sparkline`, which
+    escapes every text it holds; ``text`` ("Quý I/2026: 67,5%; Quý II/2026: 84,8%") is what
+    the workbook and any reader without the picture get.
+    """
+
+    svg: str
+    text: str
+    points: int
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
 class Column:
     """One column of a table: the row key it reads, its heading and how to show it."""
 
@@ -64,6 +84,19 @@ class Column:
     kind: ColumnKind = "text"
     digits: int = 0
     """Decimals for ``number`` columns; for ``pct`` and ``pp`` the decimals of the percent."""
+    source_text: bool = False
+    """Text as the source documents write it (task, indicator and database names): it has
+    no English in the reference, so the English edition shows it in Vietnamese, marked as
+    such (``lang="vi"`` and "(in Vietnamese)" in the heading), rather than pretending."""
+    digits_key: str | None = None
+    """A row key whose value, when set, overrides ``digits`` for that row: a table whose rows
+    are different figures (the headline) shows each with the precision of its source."""
+
+    def digits_for(self, row: Mapping[str, Any] | None) -> int:
+        """The decimals of this column in ``row``."""
+        if row is not None and self.digits_key and row.get(self.digits_key) is not None:
+            return int(row[self.digits_key])
+        return self.digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +111,7 @@ class Table:
         rows: One mapping per row, keyed by ``Column.key``; ``None`` is a missing value.
         note: An optional line under the table (definitions, the missing-data rule).
         link_key: Optional row key holding a relative link for ``link_column`` (HTML only).
+        screen_only: Left out of the print edition, which says where the list is.
     """
 
     table_id: str
@@ -86,6 +120,9 @@ class Table:
     rows: tuple[Mapping[str, Any], ...]
     note: str | None = None
     link_key: str | None = None
+    screen_only: bool = False
+    """A long list the HTML page and the workbook hold in full and the print edition only
+    names (a body's every task would add hundreds of printed pages)."""
     link_column: str = "agency"  # the column whose cell ``link_key`` links (HTML only)
 
 
@@ -97,6 +134,8 @@ class Chart:
     title: str
     svg: str
     table_id: str | None = None
+    table_title: str | None = None
+    """The caption of the table the chart is drawn from, for the link under the chart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +182,10 @@ class Report:
 
 # --------------------------------------------------------------------------- formatting
 
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
 def _english_separators(text: str) -> str:
     """Swap the Vietnamese separators for English ones: ``1.245,5`` -> ``1,245.5``."""
     return text.translate(str.maketrans({".": ",", ",": "."}))
@@ -153,7 +196,7 @@ class Formatter:
     """Numbers, percentages, dates and periods as a reader of ``lang`` writes them.
 
     Vietnamese: ``1.245``; ``84,8%``; ``29/6/2026``; ``Quý II/2026``. English: ``1,245``;
-    ``84.8%``; ``29/6/2026``; ``Q2 2026``. A missing value is an en dash in both.
+    ``84.8%``; ``29 June 2026``; ``Q2 2026``. A missing value is an en dash in both.
     """
 
     lang: Lang = "vi"
@@ -186,8 +229,34 @@ class Formatter:
         return self._local(fmt_signed_int(value))
 
     def date(self, value: date | None) -> str:
-        """A date without leading zeros: ``29/6/2026``."""
+        """A date as the reader writes it: ``29/6/2026``; in English ``29 June 2026``."""
+        if self.lang == "en" and value is not None:
+            return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
         return fmt_date(value)
+
+    def timestamp(self, value: datetime | None) -> str:
+        """A moment: ``14:05 ngày 30/6/2026 (UTC+07:00)``; ``14:05 on 30 June 2026 (…)``."""
+        if value is None or self.lang == "vi":
+            return fmt_datetime(value)
+        text = f"{value.hour:02d}:{value.minute:02d} on {self.date(value.date())}"
+        vietnamese = fmt_datetime(value)
+        return text + vietnamese[vietnamese.index(" (UTC"):] if " (UTC" in vietnamese else text
+
+    def month(self, value: date | None) -> str:
+        """A month: ``5/2026``; in English ``May 2026``."""
+        if value is None:
+            return MISSING
+        if self.lang == "en":
+            return f"{_MONTHS_EN[value.month - 1]} {value.year}"
+        return f"{value.month}/{value.year}"
+
+    def signed_number(self, value: int | float | Decimal | None, digits: int = 0) -> str:
+        """A change in an amount with its sign and ``digits`` decimals: ``+12,5``."""
+        if value is None:
+            return MISSING
+        text = self.number(value, digits)
+        return text if text.startswith("-") or not any(ch in "123456789" for ch in text) \
+            else f"+{text}"
 
     def period(self, period_key: str) -> str:
         """A quarter: ``Quý II/2026`` or ``Q2 2026``."""
@@ -196,8 +265,8 @@ class Formatter:
         year, quarter = parse_period(period_key)
         return f"Q{quarter} {year}"
 
-    def cell(self, value: Any, column: Column) -> str:
-        """A table cell as text, by the column's kind."""
+    def cell(self, value: Any, column: Column, row: Mapping[str, Any] | None = None) -> str:
+        """A table cell as text, by the column's kind (and the row's precision, if it has one)."""
         if value is None or (isinstance(value, float) and value != value):
             return MISSING
         kind = column.kind
@@ -206,14 +275,15 @@ class Formatter:
             return str(value)  # a word in a figure column, e.g. "không áp dụng"
         if kind == "int":
             return self.int(value)
+        digits = column.digits_for(row)
         if kind == "number":
-            return self.number(value, column.digits)
+            return self.number(value, digits)
         if kind == "pct":
-            return self.pct(value, column.digits or 1)
+            return self.pct(value, digits or 1)
         if kind == "pp":
-            return self.pp(value, column.digits or 1)
+            return self.pp(value, digits or 1)
         if kind == "signed_int":
-            return self.signed_int(value)
+            return self.signed_number(value, digits) if digits else self.signed_int(value)
         if kind == "date":
             return self.date(value)
         return str(value)

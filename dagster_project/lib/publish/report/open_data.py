@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from dagster_project.lib.home.paths import REPO_ROOT
-from dagster_project.lib.publish.report.model import Report, Status, Table
+from dagster_project.lib.publish.report.model import Report, Status, Table, Trend
 from dagster_project.lib.publish.templates import environment
 
 MARTS_YAML = REPO_ROOT / "dbt" / "models" / "marts"
@@ -69,9 +69,9 @@ def mart_columns(marts_dir: Path = MARTS_YAML) -> list[MartColumn]:
 
 
 def _value(value: Any) -> Any:
-    """A cell as data: numbers as numbers, dates as ISO dates, a status as its words."""
-    if isinstance(value, Status):
-        return value.text
+    """A cell as data: numbers as numbers, dates as ISO dates, a status or trend as words."""
+    if isinstance(value, Status | Trend):
+        return value.text  # a trend's figures by quarter, as the workbook gives them
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, float) and value != value:

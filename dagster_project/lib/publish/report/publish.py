@@ -30,6 +30,7 @@ from dagster_project.lib.publish.report.figures import (
     load_period,
     load_previous,
     load_quarter,
+    published_periods,
     reporting_bodies,
 )
 from dagster_project.lib.publish.report.i18n import Translator
@@ -48,7 +49,7 @@ from dagster_project.lib.publish.report.method import (
     score_all,
     with_previous,
 )
-from dagster_project.lib.publish.report.model import LANGS, Lang, Report
+from dagster_project.lib.publish.report.model import LANGS, Formatter, Lang, Report
 from dagster_project.lib.publish.report.open_data import write_open_data
 from dagster_project.lib.publish.report.render import (
     ScorecardFiles,
@@ -94,8 +95,11 @@ def scorecard_inputs(con: duckdb.DuckDBPyConnection, period_key: str, *,
     if previous is not None:
         earlier = _score(method, bodies, previous)
         scores = {g: with_previous(results, earlier.get(g, [])) for g, results in scores.items()}
+    known = {q.period.key: q for q in (current, previous) if q is not None}
+    history = tuple(known.get(p.key) or load_quarter(con, p)
+                    for p in published_periods(con, period))
     return ScorecardInputs(method, current, previous, scores, agency_names(con), generated_at,
-                           gate)
+                           gate, history)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,23 +165,27 @@ def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, 
 
 def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
                waivers: Sequence[tuple[str, Mapping[Lang, str], Mapping[str, Any]]],
-               warnings: Sequence[str], when: Any) -> dict[Lang, list[str]]:
+               warnings: Sequence[tuple[str, Mapping[Lang, str]]],
+               when: Any) -> dict[Lang, list[str]]:
     """The reviewer footnotes in both languages.
 
     Args:
         approval: The approval record (``by``, ``at``) or None.
         auto_approved: Whether the demo's automatic approval stood in for a reviewer.
         waivers: ``(rule_id, rule message by language, waiver record)`` per waived rule.
-        warnings: Ids of the warning rules that failed.
-        when: Formats an ISO timestamp for the reader (``fmt_datetime`` in Vietnam time).
+        warnings: ``(rule_id, rule message by language)`` per warning rule that failed: a
+            reader gets what the rule checks, never its id alone.
+        when: Reads an ISO timestamp of the review log as the time to print (Vietnam time);
+            each edition writes it in its language.
     """
     notes: dict[Lang, list[str]] = {}
     for lang in LANGS:
         _ = Translator(lang)
+        fmt = Formatter(lang)
         lines = []
         if approval is not None:
             lines.append(_("Số liệu kỳ này được {by} phê duyệt công bố lúc {at}.",
-                           by=approval["by"], at=when(approval["at"])))
+                           by=approval["by"], at=fmt.timestamp(when(approval["at"]))))
         elif auto_approved:
             lines.append(_("Số liệu kỳ này được phê duyệt tự động (chế độ trình diễn), không "
                            "qua người kiểm duyệt."))
@@ -185,9 +193,11 @@ def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
             lines.append(_("Quy tắc {rule} ({message}) không đạt nhưng được {by} cho phép công "
                            "bố lúc {at}, lý do: {reason}", rule=rule_id,
                            message=message[lang].rstrip("."), by=waiver["by"],
-                           at=when(waiver["at"]), reason=waiver["reason"]))
+                           at=fmt.timestamp(when(waiver["at"])),
+                           reason=waiver["reason"]))
         if warnings:
             lines.append(_("{n} quy tắc cảnh báo không đạt: {rules}.", n=len(warnings),
-                           rules=", ".join(warnings)))
+                           rules="; ".join(f"{rule_id} ({message[lang].rstrip('.')})"
+                                           for rule_id, message in warnings)))
         notes[lang] = lines
     return notes

@@ -32,6 +32,7 @@ from dagster_project.lib.publish.report.model import (
     Report,
     Status,
     Table,
+    Trend,
 )
 from dagster_project.lib.publish.report.xlsx import write_workbook
 from dagster_project.lib.publish.templates import environment
@@ -58,10 +59,11 @@ def file_stem(report: Report) -> str:
             else f"nq57-scorecard-{report.period_key}")
 
 
-def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environment:
+def _environment(report: Report, href: Callable[[str], str],
+                 print_edition: bool = False) -> jinja2.Environment:
     fmt = Formatter(report.lang)
     env = environment(
-        cell=lambda value, column: fmt.cell(value, column),
+        cell=lambda value, column, row=None: fmt.cell(value, column, row),
         pct=lambda value, digits=1: fmt.pct(value, digits),
         pp=lambda value: fmt.pp(value),
         signed=fmt.signed_int,
@@ -69,10 +71,13 @@ def _environment(report: Report, href: Callable[[str], str]) -> jinja2.Environme
         href=href,
     )
     env.tests.update(status=lambda v: isinstance(v, Status), chart=lambda v: isinstance(v, Chart),
+                     trend=lambda v: isinstance(v, Trend),
                      wide=lambda v: isinstance(v, Table) and len(v.columns) > WIDE_COLUMNS,
                      number=lambda v: isinstance(v, int | float | Decimal)
                      and not isinstance(v, bool))
     env.globals["_"] = Translator(report.lang)
+    env.globals["lang"] = report.lang
+    env.globals["print_edition"] = print_edition
     return env
 
 
@@ -144,7 +149,8 @@ def write_pages(report: Report, pages: list[tuple[Page, str | None]], folder: Pa
 
 def render_print(report: Report) -> str:
     """The HTML of the print edition: cover, contents, the main page, bodies as an appendix."""
-    env = _environment(report, href=lambda link: "#agency-" + Path(link).stem)
+    env = _environment(report, href=lambda link: "#agency-" + Path(link).stem,
+                       print_edition=True)
     summary = next((s for s in report.main.sections if s.section_id == SUMMARY_SECTION), None)
     return env.get_template(PRINT_TEMPLATE).render(
         report=report, headline=_main_table(report, "headline"), summary=summary,

@@ -29,7 +29,7 @@ import math
 import os
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -108,6 +108,20 @@ def _sheet_base(table_id: str) -> str:
     return name
 
 
+def sheet_title(title: str) -> str:
+    """A table's caption as the base of its sheet name: what the reader sees in the tabs.
+
+    Sheets are named for readers, not by the table's internal id; ``:`` (which Excel
+    refuses) becomes a dash, and a caption longer than a sheet name may be is cut at a word
+    with an ellipsis; :func:`sheet_names` then de-duplicates.
+    """
+    name = " ".join(title.replace(": ", " – ").replace(":", " –").split())
+    if len(name) <= _SHEET_MAX:
+        return name
+    cut = name[:_SHEET_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;–-")
+    return cut + "…"
+
+
 def sheet_names(table_ids: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
     """Excel-valid, unique sheet names for tables, in order.
 
@@ -156,24 +170,29 @@ def _is_missing(value: Any) -> bool:
     return False
 
 
-def _number_format(column: Column) -> str | None:
-    """The number format for a numeric column kind, or None for the others."""
+def _number_format(column: Column, row: Mapping[str, Any] | None = None) -> str | None:
+    """The number format for a numeric column kind (in ``row``'s precision), or None."""
     kind = column.kind
+    digits = column.digits_for(row)
     if kind == "int":
         return _INT_FORMAT
     if kind == "signed_int":
+        if digits:
+            part = _INT_FORMAT + "." + "0" * digits
+            return f"+{part};-{part};0"
         return _SIGNED_INT_FORMAT
     if kind == "number":
-        return _INT_FORMAT + ("." + "0" * column.digits if column.digits > 0 else "")
+        return _INT_FORMAT + ("." + "0" * digits if digits > 0 else "")
     if kind == "pct":
-        return "0." + "0" * (column.digits or 1) + "%"
+        return "0." + "0" * (digits or 1) + "%"
     if kind == "pp":
-        part = "0." + "0" * (column.digits or 1) + "%"
+        part = "0." + "0" * (digits or 1) + "%"
         return f"+{part};-{part};{part}"
     return None
 
 
-def _write_value(cell: Cell, value: Any, column: Column, lang: str) -> None:
+def _write_value(cell: Cell, value: Any, column: Column, lang: str,
+                 row: Mapping[str, Any] | None = None) -> None:
     """Write one table value by its column's kind (see the module docstring)."""
     if _is_missing(value):
         _text(cell, MISSING)
@@ -189,7 +208,7 @@ def _write_value(cell: Cell, value: Any, column: Column, lang: str) -> None:
         if fill is not None:
             cell.fill = fill
         return
-    fmt = _number_format(column)
+    fmt = _number_format(column, row)
     if fmt is not None and isinstance(value, int | float | Decimal):
         cell.value = float(value) if isinstance(value, Decimal) else value
         cell.number_format = fmt
@@ -245,7 +264,7 @@ def _write_table(ws: Worksheet, table: Table, report: Report, fmt: Formatter) ->
     for offset, row in enumerate(table.rows, start=1):
         for index, column in enumerate(table.columns, start=1):
             cell = ws.cell(row=_HEADER_ROW + offset, column=index)
-            _write_value(cell, row.get(column.key), column, report.lang)
+            _write_value(cell, row.get(column.key), column, report.lang, row)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=1)
     if table.columns:
         last = get_column_letter(len(table.columns))
@@ -309,7 +328,7 @@ def _build(report: Report) -> Workbook:
     fmt = Formatter(report.lang)
     tables = report.tables()
     contents_name = CONTENTS_SHEET[report.lang]
-    names = sheet_names((t.table_id for t in tables), taken=(contents_name,))
+    names = sheet_names((sheet_title(t.title) for t in tables), taken=(contents_name,))
 
     wb = Workbook()
     contents = wb.active

@@ -114,7 +114,8 @@ def csdl_matrix(c: ReportContext) -> Table:
             "connected": c.yes_no(r["is_connected"]), "reported": c.yes_no(r["is_reported"]),
         })
     return Table("csdl-matrix", _("Ma trận sẵn sàng của cơ sở dữ liệu"),
-                 (Column("database", _("Cơ sở dữ liệu")), Column("program", _("Chương trình")),
+                 (Column("database", c.source_label(_("Cơ sở dữ liệu")),
+                         source_text=True), Column("program", _("Chương trình")),
                   Column("agency", _("Cơ quan chủ quản")),
                   Column("criteria", _("Tiêu chí đạt")),
                   Column("all_criteria", _("Đạt 19/19"), "status"),
@@ -126,14 +127,19 @@ def csdl_matrix(c: ReportContext) -> Table:
 
 
 def headline_rows(c: ReportContext) -> list[Row]:
-    """Databases connected and synchronised, per programme."""
+    """Databases connected and synchronised, per programme.
+
+    Shown as a count of the programme's databases (8/12), the way the report states it.
+    """
     _ = c._
-    cur, prev = c.inputs.current, c.inputs.previous
+    cur = c.inputs.current
     rows = []
     for program, label in (("plan_02", _("CSDL theo Kế hoạch 02 đã kết nối, đồng bộ")),
                            ("resolution_11", _("CSDL theo Nghị quyết 11 đã kết nối, đồng bộ"))):
         total = len([r for r in cur.csdl if r["program_code"] == program])
-        rows.append(headline_row(label, _pair(cur, program), _pair(prev, program),
-                                 _("trên {n} cơ sở dữ liệu", n=c.fmt.int(total)) if total
-                                 else "", card=program == "plan_02"))
+        row = headline_row(c, label, lambda q, program=program: _pair(q, program),
+                           basis=_("trên {n} cơ sở dữ liệu", n=c.fmt.int(total)) if total
+                           else "", unit=_("cơ sở dữ liệu"), base=total or None,
+                           card=program == "plan_02")
+        rows.append({**row, "card_style": "ratio"})
     return rows

@@ -33,6 +33,11 @@ def _pair(q: QuarterFigures | None) -> Pair | None:
 
 
 def headline_rows(c: ReportContext) -> list[Row]:
-    """Feedback items handled, nationally."""
-    return [headline_row(c._("Phản ánh, kiến nghị đã xử lý"), _pair(c.inputs.current),
-                         _pair(c.inputs.previous))]
+    """Feedback items handled, nationally, over the items received."""
+    _ = c._
+    row = c.inputs.current.feedback or {}
+    received = row.get("items_received")
+    return [headline_row(c, _("Phản ánh, kiến nghị đã xử lý"), _pair,
+                         basis=(_("trên {n} phản ánh, kiến nghị đã tiếp nhận",
+                                  n=c.fmt.int(received)) if received is not None else ""),
+                         unit=_("phản ánh, kiến nghị"), base=received, card=True)]

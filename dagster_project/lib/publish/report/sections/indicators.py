@@ -122,8 +122,10 @@ def indicator_table(c: ReportContext) -> Table:
                      "status": Status(_STATUS.get(status, "missing"),
                                       words.get(status, status))})
     return Table("indicators", _("Chỉ tiêu đến năm 2030 và tiến độ"),
-                 (Column("indicator", _("Mã")), Column("name", _("Chỉ tiêu")),
-                  Column("target", _("Mục tiêu")), Column("year", _("Năm mục tiêu")),
+                 (Column("indicator", _("Mã")),
+                  Column("name", c.source_label(_("Chỉ tiêu")), source_text=True),
+                  Column("target", c.source_label(_("Mục tiêu")), source_text=True),
+                  Column("year", _("Năm mục tiêu")),
                   Column("latest", _("Số liệu gần nhất")),
                   Column("period", _("Kỳ số liệu")),
                   Column("agency", _("Cơ quan chịu trách nhiệm")),
@@ -140,6 +142,7 @@ def headline_rows(c: ReportContext) -> list[Row]:
     _ = c._
     on_course = ("achieved", "on_track")
     count = len(by_indicator(c.inputs.current.indicators))
-    return [headline_row(_("Chỉ tiêu đã đạt hoặc đúng lộ trình"),
-                         _pair(c.inputs.current, on_course), _pair(c.inputs.previous, on_course),
-                         _("trên {n} chỉ tiêu", n=c.fmt.int(count)))]
+    return [headline_row(c, _("Chỉ tiêu đã đạt hoặc đúng lộ trình"),
+                         lambda q: _pair(q, on_course),
+                         basis=_("trên {n} chỉ tiêu", n=c.fmt.int(count)),
+                         unit=_("chỉ tiêu"), base=count or None)]

@@ -82,7 +82,7 @@ def public_service_levels_table(c: ReportContext) -> Table:
     _ = c._
     label = {"ministry": _("Bộ, ngành"), "province": _("Tỉnh, thành phố")}
     rows = [{"level": label.get(r["level"], r["level"]),
-             "through": c.fmt.date(r["reporting_month"]).split("/", 1)[1],
+             "through": c.fmt.month(r["reporting_month"]),
              **{rate: r[f"{rate}_rate"] for rate in RATES}}
             for r in c.inputs.current.public_service_levels]
     return Table("public-services-level", _("Dịch vụ công trực tuyến, lũy kế từ đầu năm"),
@@ -114,10 +114,9 @@ def agency_public_services_table(c: ReportContext) -> Table:
 
 
 def headline_rows(c: ReportContext) -> list[Row]:
-    """Online dossier rates of provinces and ministries, year to date."""
+    """Online dossier rates of provinces and ministries, year to date (two decimals)."""
     _ = c._
-    cur, prev = c.inputs.current, c.inputs.previous
-    return [headline_row(label, _pair(cur, level, "online"), _pair(prev, level, "online"),
-                         _("lũy kế từ đầu năm"))
+    return [headline_row(c, label, lambda q, level=level: _pair(q, level, "online"),
+                         basis=_("lũy kế từ đầu năm"), rate_digits=2)
             for level, label in (("province", _("Hồ sơ trực tuyến — cấp tỉnh")),
                                  ("ministry", _("Hồ sơ trực tuyến — cấp bộ")))]

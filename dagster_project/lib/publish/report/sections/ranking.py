@@ -134,10 +134,12 @@ def tile_chart(c: ReportContext, component_id: str | None) -> Chart:
     else:
         comp = next(x for x in c.inputs.method.components if x.component_id == component_id)
         title = _("{component}: điểm của 34 tỉnh, thành phố", component=comp.label(c.lang))
+    group = next((g for g in c.inputs.method.peer_groups if g.group_id == "province"), None)
     return Chart(f"tiles-{component_id or 'composite'}", title,
                  charts.tile_map(tiles, title=title, legend=legend,
                                  description=tile_description(c, title, scored, ranks)),
-                 "ranking-province")
+                 "ranking-province",
+                 _("Xếp hạng: {group}", group=group.label(c.lang)) if group else None)
 
 
 def tile_description(c: ReportContext, title: str, scored: dict[str, float],
@@ -156,23 +158,74 @@ def tile_description(c: ReportContext, title: str, scored: dict[str, float],
              first=c.name(order[0]), last=c.name(order[-1]))
 
 
+def scoring_paragraph(c: ReportContext) -> str:
+    """How a score is made, in one paragraph beside the ranking (the annex has the detail)."""
+    _ = c._
+    method = c.inputs.method
+    relative = [comp.label(c.lang) for comp in method.components if comp.normalisation == "min_max"]
+    bands = ", ".join(f"{b.label(c.lang)} ≥ {c.fmt.int(b.minimum)}" for b in method.bands
+                      if b.minimum > 0)
+    return _("Cách tính điểm: mỗi thành phần được quy ra điểm 0–100, theo mốc cố định (ví dụ "
+             "hoàn thành nhiệm vụ: 50% được 0 điểm, 100% được 100 điểm) hoặc, với {relative}, "
+             "so với các cơ quan cùng nhóm trong quý: cơ quan thấp nhất nhóm được 0 điểm, cao "
+             "nhất được 100 điểm, nên 0 điểm ở đây nghĩa là thấp nhất nhóm, không phải không "
+             "giải ngân. Điểm tổng hợp là trung bình có trọng số của các thành phần có số liệu "
+             "(trọng số theo nhóm ở Phụ lục); xếp loại: {bands}, còn lại là “{lowest}”.",
+             relative=", ".join(relative) or "–", bands=bands,
+             lowest=method.bands[-1].label(c.lang))
+
+
+def _goalposts(c: ReportContext, comp: ComponentScore,
+               peers: dict[tuple[str, str], tuple[float, float]], group_id: str) -> str:
+    """How this component's measure became its score, with the figures used."""
+    _ = c._
+    component = comp.component
+    if component.normalisation == "linear":
+        return _("mốc cố định: {worst} = 0 điểm, {best} = 100 điểm",
+                 worst=c.fmt.pct(component.worst, 0), best=c.fmt.pct(component.best, 0))
+    low_high = peers.get((group_id, component.component_id))
+    if low_high is None:
+        return _("so với các cơ quan cùng nhóm")
+    return _("so với nhóm: thấp nhất {low} = 0 điểm, cao nhất {high} = 100 điểm",
+             low=c.fmt.pct(low_high[0], 1), high=c.fmt.pct(low_high[1], 1))
+
+
+def _peer_ranges(c: ReportContext) -> dict[tuple[str, str], tuple[float, float]]:
+    """Lowest and highest measure of each relative component in each peer group."""
+    ranges: dict[tuple[str, str], tuple[float, float]] = {}
+    for group_id, results in c.inputs.results.items():
+        values: dict[str, list[float]] = {}
+        for result in results:
+            for comp in result.components:
+                if comp.measure.value is not None:
+                    values.setdefault(comp.component.component_id, []).append(
+                        comp.measure.value)
+        for component_id, found in values.items():
+            ranges[(group_id, component_id)] = (min(found), max(found))
+    return ranges
+
+
 def agency_components_table(c: ReportContext) -> Table:
     """Every body's component measures and scores (sliced onto agency pages)."""
     _ = c._
     rows = []
-    for results in c.inputs.results.values():
+    peers = _peer_ranges(c)
+    for group_id, results in c.inputs.results.items():
         for result in results:
             for comp in result.components:
                 rows.append({
                     "agency_id": result.agency_id, "agency": c.name(result.agency_id),
                     "component": comp.component.label(c.lang),
                     "value": comp.measure.value, "score": comp.score,
+                    "how": (_goalposts(c, comp, peers, group_id)
+                            if comp.measure.value is not None else None),
                     "weight": comp.weight_share,
                     "status": c.band(comp.score, comp.measure.reason)})
     return Table("agency-components", _("Điểm thành phần của từng cơ quan"),
                  (Column("agency", _("Cơ quan")), Column("component", _("Thành phần")),
                   Column("value", _("Số đo"), "pct", 1),
                   Column("score", _("Điểm"), "number", 1),
+                  Column("how", _("Cách quy ra điểm")),
                   Column("weight", _("Tỷ trọng thực tế"), "pct", 0),
                   Column("status", _("Xếp loại"), "status")),
                  tuple(rows))

@@ -76,6 +76,11 @@ def agency_reporting_table(c: ReportContext) -> Table:
 
 
 def headline_rows(c: ReportContext) -> list[Row]:
-    """Report-months received on time, over the reporting bodies."""
-    return [headline_row(c._("Tháng báo cáo nộp đúng hạn"), _pair(c.inputs.current),
-                         _pair(c.inputs.previous))]
+    """Report-months received on time, over the report-months due from the reporting bodies."""
+    _ = c._
+    rows = [r for r in c.inputs.current.reporting.values() if r["is_reporting_body"]]
+    expected = sum(r["months_expected"] or 0 for r in rows)
+    return [headline_row(c, _("Tháng báo cáo nộp đúng hạn"), _pair,
+                         basis=_("trên {n} tháng báo cáo phải nộp", n=c.fmt.int(expected))
+                         if expected else "", unit=_("tháng báo cáo"),
+                         base=expected or None)]

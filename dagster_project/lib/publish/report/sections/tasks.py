@@ -72,6 +72,29 @@ def agency_overdue_tasks(con: duckdb.DuckDBPyConnection, period: ReportingPeriod
                  [period.as_of_date, period.key])
 
 
+def agency_task_list(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> list[Row]:
+    """Every task each body answers for in the quarter, with the status it is counted under.
+
+    The rows ``agg_task_completion`` counts for the body, one per task, so that every count
+    on a body's page (assigned, recurring, with a deadline, done, late, in progress,
+    overdue, without evidence) is the number of rows of its list with that status.
+    """
+    return fetch(con, """
+        with task as (
+            select task_id, task_name, deadline_text, expected_product
+            from marts.fct_task
+            qualify row_number() over (partition by task_id order by lead_agency_id) = 1
+        )
+        select status.agency_id, status.task_id, status.is_primary_lead,
+               status.via_group_id, status.status, status.has_evidence, status.due_date,
+               task.task_name, task.deadline_text, task.expected_product
+        from marts.fct_task_agency_quarter_status as status
+        inner join task on task.task_id = status.task_id
+        where status.period_key = ?
+        order by status.agency_id, status.due_date nulls last, status.task_id""",
+                 [period.key])
+
+
 def measures(row: Row | None) -> dict[str, Measure]:
     """Completion and overdue rates over the tasks with a deadline (n/a without any)."""
     if row is None or not row["tasks_with_deadline"]:
@@ -143,11 +166,12 @@ def _by_agency_then_due(row: dict[str, Any]) -> tuple[Any, ...]:
 def _overdue_columns(c: ReportContext) -> tuple[Column, ...]:
     """The columns every overdue list ends with: the task, its deadline, product, source."""
     _ = c._
-    return (Column("task", _("Nhiệm vụ")), Column("deadline", _("Thời hạn (văn bản)")),
+    return (Column("task", c.source_label(_("Nhiệm vụ")), source_text=True),
+            Column("deadline", c.source_label(_("Thời hạn (văn bản)")), source_text=True),
             Column("due_date", _("Hạn"), "date"),
-            Column("product", _("Sản phẩm dự kiến")),
+            Column("product", c.source_label(_("Sản phẩm dự kiến")), source_text=True),
             Column("days_overdue", _("Số ngày quá hạn"), "int"),
-            Column("source", _("Văn bản giao")))
+            Column("source", c.source_label(_("Văn bản giao")), source_text=True))
 
 
 def _assignment(c: ReportContext, row: Row) -> str:
@@ -178,24 +202,62 @@ def agency_overdue_table(c: ReportContext) -> Table:
                         date=c.fmt.date(c.inputs.current.period.as_of_date)))
 
 
-def headline_rows(c: ReportContext) -> list[Row]:
-    """Tasks assigned, done, in progress and overdue, nationally."""
+def _status_label(c: ReportContext, status: str) -> str:
     _ = c._
-    cur, prev = c.inputs.current, c.inputs.previous
-    national = cur.tasks.get("national") or {}
+    return {"done_on_time": _("Hoàn thành đúng hạn"), "done_late": _("Hoàn thành trễ hạn"),
+            "in_progress": _("Đang thực hiện trong hạn"), "overdue": _("Quá hạn"),
+            "recurring": _("Thường xuyên")}.get(status, status)
+
+
+def agency_task_list_table(c: ReportContext) -> Table:
+    """Every body's tasks with their status: the rows its task counts are made of."""
+    _ = c._
+    rows = []
+    for r in c.inputs.current.agency_tasks:
+        done = r["status"] in ("done_on_time", "done_late")
+        rows.append({"agency_id": r["agency_id"], "agency": c.name(r["agency_id"]),
+                     "task_id": r["task_id"], "task": r["task_name"],
+                     "assignment": _assignment(c, r),
+                     "status": _status_label(c, r["status"]),
+                     "deadline": r["deadline_text"], "due_date": r["due_date"],
+                     "evidence": (None if not done or r["has_evidence"] is None
+                                  else _("Có") if r["has_evidence"] else _("Chưa có"))})
+    return Table("agency-task-list", _("Danh sách nhiệm vụ của từng cơ quan"),
+                 (Column("agency", _("Cơ quan")), Column("task_id", _("Mã")),
+                  Column("task", c.source_label(_("Nhiệm vụ")), source_text=True),
+                  Column("assignment", _("Giao cho cơ quan")),
+                  Column("status", _("Trạng thái")),
+                  Column("deadline", c.source_label(_("Thời hạn (văn bản)")), source_text=True),
+                  Column("due_date", _("Hạn"), "date"),
+                  Column("evidence", _("Minh chứng"))),
+                 tuple(rows),
+                 note=_("Mỗi nhiệm vụ cơ quan được giao (chủ trì, đồng chủ trì hoặc giao chung "
+                        "cho một nhóm) là một dòng; các số đếm ở bảng nhiệm vụ là số dòng của "
+                        "danh sách này theo trạng thái."),
+                 screen_only=True)
+
+
+def headline_rows(c: ReportContext) -> list[Row]:
+    """Tasks assigned, done, in progress and overdue, nationally, over tasks with a deadline."""
+    _ = c._
+    national = c.inputs.current.tasks.get("national") or {}
+    with_deadline = national.get("tasks_with_deadline")
+    unit = _("nhiệm vụ")
+    over_deadline = _("trên {n} nhiệm vụ có thời hạn", n=c.fmt.int(with_deadline))
     return [
-        headline_row(_("Nhiệm vụ được giao"), _pair(cur, "tasks_assigned", None),
-                     _pair(prev, "tasks_assigned", None),
-                     _("gồm {n} nhiệm vụ thường xuyên",
-                       n=c.fmt.int(national.get("tasks_recurring")))),
-        headline_row(_("Nhiệm vụ có thời hạn đã hoàn thành"),
-                     _pair(cur, "tasks_done", "completion_rate"),
-                     _pair(prev, "tasks_done", "completion_rate"),
-                     _("trên {n} nhiệm vụ có thời hạn",
-                       n=c.fmt.int(national.get("tasks_with_deadline"))), card=True),
-        headline_row(_("Đang thực hiện trong hạn"),
-                     _pair(cur, "tasks_in_progress", "in_progress_rate"),
-                     _pair(prev, "tasks_in_progress", "in_progress_rate")),
-        headline_row(_("Nhiệm vụ quá hạn"), _pair(cur, "tasks_overdue", "overdue_rate"),
-                     _pair(prev, "tasks_overdue", "overdue_rate"), card=True),
+        headline_row(c, _("Nhiệm vụ được giao"),
+                     lambda q: _pair(q, "tasks_assigned", None),
+                     basis=_("gồm {n} nhiệm vụ thường xuyên",
+                             n=c.fmt.int(national.get("tasks_recurring"))),
+                     unit=unit, better=None),
+        headline_row(c, _("Nhiệm vụ có thời hạn đã hoàn thành"),
+                     lambda q: _pair(q, "tasks_done", "completion_rate"),
+                     basis=over_deadline, unit=unit, base=with_deadline, card=True),
+        headline_row(c, _("Đang thực hiện trong hạn"),
+                     lambda q: _pair(q, "tasks_in_progress", "in_progress_rate"),
+                     basis=over_deadline, unit=unit, base=with_deadline, better=None),
+        headline_row(c, _("Nhiệm vụ quá hạn"),
+                     lambda q: _pair(q, "tasks_overdue", "overdue_rate"),
+                     basis=over_deadline, unit=unit, base=with_deadline, card=True,
+                     better="down"),
     ]
