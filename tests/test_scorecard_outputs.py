@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import zipfile
 from datetime import datetime
@@ -276,19 +277,75 @@ def _count(text: str) -> int:
     return int(text.replace(".", ""))
 
 
+#: Each month count of a body's reporting table and the statuses of its months-due list.
+MONTH_STATUSES = {
+    "Tháng phải báo cáo": None,  # every month due
+    "Tháng đã nhận": {"Đúng hạn", "Trễ hạn", "Đã nhận, không rõ thời điểm gửi"},
+    "Đúng hạn": {"Đúng hạn"},
+    "Trễ hạn": {"Trễ hạn"},
+    "Chưa nộp": {"Chưa nộp"},
+}
+
+#: Each count of data of a body's reporting table, the list beside it, and the list's
+#: column it sums (None: the count is the list's lines).
+DATA_LISTS = {
+    "Tệp bị từ chối": ("agency-rejected-files", None),
+    "Dòng bị cách ly": ("agency-quarantined-rows", "Dòng bị cách ly"),
+    "Dòng vi phạm quy tắc kiểm tra": ("agency-rule-failures", "Dòng vi phạm quy tắc kiểm tra"),
+}
+
+
+def _listed(page: str, table_id: str) -> list[dict[str, str]]:
+    """The lines of a list on a body page, by column heading; a list shown folded."""
+    header, rows = _table_cells(page, table_id)
+    if rows:
+        before = page.split(f'<table id="{table_id}">')[0].rstrip()
+        assert before.endswith("</summary>") and '<details class="listing">' in before[-300:]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def _check_reporting_counts(page: str, agency_id: str) -> dict[str, int]:
+    """Each count of the body's reporting table against the list it counts; what was listed."""
+    header, rows = _table_cells(page, f"agency-reporting-{agency_id}")
+    assert len(rows) == 1, agency_id
+    counts = dict(zip(header, rows[0], strict=True))
+    months = _listed(page, f"agency-report-months-{agency_id}")
+    for column, statuses in MONTH_STATUSES.items():
+        found = sum(1 for m in months if statuses is None or m["Tình trạng"] in statuses)
+        if counts[column] == "–":  # on time / late unknown: a month received without a time
+            assert any(m["Tình trạng"] == "Đã nhận, không rõ thời điểm gửi" for m in months)
+        else:
+            assert _count(counts[column]) == found, (agency_id, column, counts[column], found)
+    listed = {"Chưa nộp": sum(m["Tình trạng"] == "Chưa nộp" for m in months)}
+    for column, (table_id, summed) in DATA_LISTS.items():
+        lines = _listed(page, f"{table_id}-{agency_id}")
+        found = sum(_count(line[summed]) for line in lines) if summed else len(lines)
+        assert _count(counts[column]) == found, (agency_id, column, counts[column], found)
+        listed[column] = found
+    for line in _listed(page, f"agency-rule-failures-{agency_id}"):
+        assert re.fullmatch(r"Quy tắc [A-Z]{2,4}-\d{3} \(.{10,}\)", line["Quy tắc kiểm tra"])
+    return listed
+
+
 def test_every_count_on_every_body_page_is_the_number_of_lines_it_lists(site: Path) -> None:
-    """A body's task counts are its task list by status, group tasks included and marked.
+    """A body's counts are the lines it lists: tasks by status, months due, files, rows.
 
     Every count of the task table (assigned, recurring, with a deadline, done, late, in
     progress, overdue, done without evidence) equals the lines of the page's task list with
-    that status, and "Quá hạn" equals the lines of its overdue list, on all 73 body pages.
+    that status, and "Quá hạn" equals the lines of its overdue list; every count of the
+    reporting table equals the lines of its months-due list with that status, of its
+    rejected files, and the rows its quarantine and rule lists give, on all 73 body pages.
+    The print edition gives each list's size and where it is.
     """
     pages = sorted((site / "agencies").glob("*.html"))
     assert len(pages) == 73
     marked_group_tasks = checked = 0
+    reported: dict[str, int] = {}
     for path in pages:
         agency_id = path.stem
         page = path.read_text(encoding="utf-8")
+        for column, found in _check_reporting_counts(page, agency_id).items():
+            reported[column] = reported.get(column, 0) + found
         header, rows = _table_cells(page, f"agency-tasks-{agency_id}")
         assert len(rows) <= 1, agency_id
         counts = dict(zip(header, rows[0], strict=True)) if rows else {}
@@ -308,6 +365,10 @@ def test_every_count_on_every_body_page_is_the_number_of_lines_it_lists(site: Pa
                                   for line in lines)
     assert checked == 73 * len(COUNTED_STATUSES)
     assert marked_group_tasks > 0  # group tasks are listed, and marked, on members' pages
+    # The demo's missing month and its broken warning rule are listed where they are counted.
+    assert reported["Chưa nộp"] > 0 and reported["Dòng vi phạm quy tắc kiểm tra"] > 0
+    printed = " ".join(pdf_text(site / VI_PDF).split())
+    assert len(re.findall(r"Các tháng phải báo cáo: \d+ dòng, đầy đủ ở trang web", printed)) == 73
 
 
 def test_each_indicator_is_one_line_with_its_figure_as_reported(site: Path) -> None:

@@ -30,7 +30,7 @@ from dagster_project.lib.publish.release import (
     pending_changes,
     publish_release,
 )
-from dagster_project.lib.publish.report.context import GateSummary
+from dagster_project.lib.publish.report.context import FailedRule, GateSummary
 from dagster_project.lib.publish.report.publish import DOCUMENTS, gate_notes, write_report
 from dagster_project.lib.publish.report.versions import ReleaseNote
 from dagster_project.lib.quality.audit import Audit, read_audit
@@ -102,7 +102,13 @@ def gate_summary(audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> Gate
                        warnings=tuple(r.rule_id for r in verdict.warnings),
                        waived=tuple(r.rule_id for r in verdict.waived),
                        notes=review_notes(audit, verdict, reviews),
-                       failing_by_agency=failing, annex_href="../quality/index.html")
+                       failing_by_agency=failing,
+                       failed_rules=tuple(
+                           FailedRule(r.rule_id, r.severity == "blocking",
+                                      {"vi": r.message_vi, "en": r.message_en},
+                                      dict(r.failing_by_agency))
+                           for r in verdict.results if not r.passed and r.failing_by_agency),
+                       annex_href="../quality/index.html")
 
 
 def _release_notes(reviews: ReviewLog, audit: Audit, verdict: GateVerdict) -> dict[str, Any]:

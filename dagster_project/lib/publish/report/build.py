@@ -70,7 +70,23 @@ def _slice(table: Table, agency_id: str, title: str | None = None) -> Table:
     rows = tuple(r for r in table.rows if r.get("agency_id") == agency_id)
     columns = tuple(col for col in table.columns if col.key != "agency")
     return Table(f"{table.table_id}-{agency_id}", title or table.title, columns, rows,
-                 note=table.note, screen_only=table.screen_only)
+                 note=table.note, screen_only=table.screen_only, folded=table.folded)
+
+
+def _reporting_lists(c: ReportContext, agency_id: str,
+                     long: Mapping[str, Table]) -> tuple[Table, ...]:
+    """The lists under a body's reporting counts, empty ones left out.
+
+    Each count of its reporting table is the rows of one of them (for rows of data, the sum
+    of the list's rows column), so a reader can check every number against its list.
+    """
+    _ = c._
+    lists = (_slice(long["agency-report-months"], agency_id, _("Các tháng phải báo cáo")),
+             _slice(long["agency-rejected-files"], agency_id, _("Tệp bị từ chối")),
+             _slice(long["agency-quarantined-rows"], agency_id, _("Dòng bị cách ly, theo tệp")),
+             _slice(long["agency-rule-failures"], agency_id,
+                    _("Dòng vi phạm quy tắc kiểm tra, theo quy tắc")))
+    return tuple(table for table in lists if table.rows)
 
 
 def agency_page(c: ReportContext, result: AgencyResult, group_label: str,
@@ -105,7 +121,8 @@ def agency_page(c: ReportContext, result: AgencyResult, group_label: str,
         Section("dich-vu-cong", _("Dịch vụ công trực tuyến"), (),
                 (_slice(long["agency-public-services"], result.agency_id),)),
         Section("chat-luong", _("Báo cáo và chất lượng số liệu"), (),
-                (_slice(long["agency-reporting"], result.agency_id),)),
+                (_slice(long["agency-reporting"], result.agency_id),
+                 *_reporting_lists(c, result.agency_id, long))),
     ]
     return Page(result.agency_id, c.name(result.agency_id), tuple(
         s for s in sections if any(not isinstance(b, Table) or b.rows for b in s.blocks)
@@ -124,7 +141,11 @@ def build_report(inputs: ScorecardInputs, lang: Lang = "vi") -> Report:
                                     tasks.agency_task_list_table(c),
                                     budget.agency_budget_table(c), csdl.csdl_matrix(c),
                                     public_services.agency_public_services_table(c),
-                                    reporting.agency_reporting_table(c))}
+                                    reporting.agency_reporting_table(c),
+                                    reporting.agency_report_months_table(c),
+                                    reporting.agency_rejected_files_table(c),
+                                    reporting.agency_quarantined_rows_table(c),
+                                    reporting.agency_rule_failures_table(c))}
     rankings = [ranking.ranking_table(c, g.group_id) for g in method.peer_groups]
     budget_chart = budget.budget_chart(c)
     communes = tuple(t for t in (budget.commune_pillar_table(c), budget.commune_province_table(c))

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
     from dagster_project.lib.publish.report.figures import QuarterFigures
 
 @dataclass(frozen=True)
+class FailedRule:
+    """A rule that did not pass and the rows of each body that broke it.
+
+    Kept with its message in both languages, so a body page names what the rule checks
+    rather than its id alone.
+    """
+
+    rule_id: str
+    blocking: bool
+    message: Mapping[str, str]
+    """What the rule checks, by language (``vi``, ``en``)."""
+    failing_by_agency: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class GateSummary:
     """What the gate says about the data being published (for footnotes and the annex)."""
 
@@ -32,6 +47,9 @@ class GateSummary:
     """Reviewer footnotes by language (approval, waivers, warnings)."""
     failing_by_agency: Mapping[str, int] = field(default_factory=dict)
     """Failed rule rows per agency id (blocking and warning), for agency pages."""
+    failed_rules: Sequence[FailedRule] = ()
+    """The rules behind ``failing_by_agency``, each with its rows per body: the list a body
+    page gives under its count of rows that broke a rule."""
     annex_href: str | None = None
 
 

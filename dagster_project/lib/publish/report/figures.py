@@ -98,6 +98,10 @@ class QuarterFigures:
     feedback: Row | None
     reporting: Mapping[str, Row]
     indicators: Sequence[Row]
+    report_months: Sequence[Row] = ()
+    """Each body's months due in the quarter, received or not: what its month counts count."""
+    problem_files: Sequence[Row] = ()
+    """Each body's files of the quarter that were rejected or had rows quarantined."""
 
     def budget_of(self, agency_id: str, pillar: str = "ALL") -> Row | None:
         """An agency's budget row for a pillar (``ALL`` = the three pillars together)."""
@@ -144,4 +148,6 @@ def load_quarter(con: duckdb.DuckDBPyConnection, period: ReportingPeriod) -> Qua
         feedback=feedback.feedback_national(con, period),
         reporting=reporting.agency_reporting(con, period.key),
         indicators=indicators.indicators(con, period),
+        report_months=reporting.report_months(con, period),
+        problem_files=reporting.problem_files(con, period),
     )

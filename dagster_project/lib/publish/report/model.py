@@ -112,6 +112,7 @@ class Table:
         note: An optional line under the table (definitions, the missing-data rule).
         link_key: Optional row key holding a relative link for ``link_column`` (HTML only).
         screen_only: Left out of the print edition, which says where the list is.
+        folded: Folded under its caption on the web page.
     """
 
     table_id: str
@@ -123,6 +124,9 @@ class Table:
     screen_only: bool = False
     """A long list the HTML page and the workbook hold in full and the print edition only
     names (a body's every task would add hundreds of printed pages)."""
+    folded: bool = False
+    """Shown folded on the web page (its caption and row count open it): a list that backs
+    a count above it, there to check against rather than to read first."""
     link_column: str = "agency"  # the column whose cell ``link_key`` links (HTML only)
 
 
