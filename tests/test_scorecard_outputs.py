@@ -300,6 +300,8 @@ def _listed(page: str, table_id: str) -> list[dict[str, str]]:
     header, rows = _table_cells(page, table_id)
     if rows:
         before = page.split(f'<table id="{table_id}">')[0].rstrip()
+        # The table sits in its scroll box (wide tables scroll inside it on a phone).
+        before = re.sub(r'<div class="table-scroll"[^>]*>$', "", before).rstrip()
         assert before.endswith("</summary>") and '<details class="listing">' in before[-300:]
     return [dict(zip(header, row, strict=True)) for row in rows]
 
