@@ -77,6 +77,8 @@ class PageResult:
     texts: dict[str, list[str]] = field(default_factory=dict)
     #: The value of each JavaScript expression passed as `evaluate=`, by its key.
     values: dict[str, Any] = field(default_factory=dict)
+    #: With `accessibility=True`: axe-core's violations (id, impact, help, nodes), as found.
+    violations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _tool(name: str) -> str:
@@ -153,6 +155,7 @@ class Chromium:
         evaluate: Mapping[str, str] | None = None,
         viewport: tuple[int, int] = (1280, 900),
         wait_until: WaitUntil = "load",
+        accessibility: bool = False,
     ) -> PageResult:
         """Open `html` through a file:// URL, as a reader opens the offline site.
 
@@ -166,6 +169,8 @@ class Chromium:
             evaluate: JavaScript expressions, by key, whose values go to `PageResult.values`.
             viewport: width and height in CSS pixels.
             wait_until: the Playwright load state to wait for before reading the page.
+            accessibility: run axe-core (bundled by axe-playwright-python, injected into
+                the page, nothing fetched) and keep its violations in the result.
         """
         if self._browser is None:
             raise RuntimeError("use Chromium() as a context manager")
@@ -205,6 +210,8 @@ class Chromium:
                 texts={s: page.locator(s).all_inner_texts() for s in selectors},
                 values={k: page.evaluate(expr) for k, expr in (evaluate or {}).items()},
             )
+            if accessibility:
+                result.violations = axe_violations(page)
             if screenshot is not None:
                 Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)
@@ -214,6 +221,20 @@ class Chromium:
             return result
         finally:
             context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on an open Playwright page: WCAG 2.x A and AA and best practice.
+
+    The offline page's Content-Security-Policy does not stop it: Playwright evaluates the
+    injected script through the DevTools protocol, not as a page script.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    return [{"id": v["id"], "impact": v.get("impact"), "help": v.get("help"),
+             "nodes": [n.get("target") for n in v.get("nodes", [])][:5]}
+            for v in results.response.get("violations", [])]
 
 
 def _console(message: Any, errors: list[str]) -> None:
@@ -249,6 +270,7 @@ def open_page(
     evaluate: Mapping[str, str] | None = None,
     viewport: tuple[int, int] = (1280, 900),
     wait_until: WaitUntil = "load",
+    accessibility: bool = False,
 ) -> PageResult:
     """Open one page in a Chromium of its own; see `Chromium.open_page` for the arguments.
 
@@ -256,7 +278,8 @@ def open_page(
     """
     with Chromium() as browser:
         return browser.open_page(html, screenshot, offline=offline, selectors=selectors,
-                                 evaluate=evaluate, viewport=viewport, wait_until=wait_until)
+                                 evaluate=evaluate, viewport=viewport, wait_until=wait_until,
+                                 accessibility=accessibility)
 
 
 def _run(args: list[str]) -> str:

@@ -173,3 +173,19 @@ def test_pdf_fonts_parses_long_names_and_spaced_types() -> None:
         {"name": "[none]", "type": "Type 3", "encoding": "Custom", "emb": "yes", "sub": "no",
          "uni": "no", "object": "7 0"},
     ]
+
+
+def test_axe_reports_a_critical_violation_and_passes_a_clean_page(
+        browser: Chromium, tmp_path: Path) -> None:
+    """axe-core runs inside the offline page (its CSP included) and reports what it finds."""
+    csp = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+           'style-src \'unsafe-inline\'; img-src data:">')
+    pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+    bad = browser.open_page(page(tmp_path, f'<main><h1>Thẻ điểm</h1><img src="{pixel}">'
+                                           "</main>", head=csp, name="bad.html"),
+                            accessibility=True)
+    assert {v["id"]: v["impact"] for v in bad.violations}.get("image-alt") == "critical"
+    good = browser.open_page(page(tmp_path, f'<main><h1>Thẻ điểm</h1><img src="{pixel}" '
+                                            'alt="Biểu đồ"></main>', head=csp,
+                                  name="good.html"), accessibility=True)
+    assert good.violations == []

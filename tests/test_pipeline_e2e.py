@@ -9,6 +9,7 @@ publish nothing, naming the failed blocking check.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -179,6 +180,12 @@ def test_corrupted_resubmission_blocks_publication(
     page = (latest.path / "scorecard" / "index.html").read_text(encoding="utf-8")
     assert "Lê Văn C phê duyệt công bố" in page
     assert "TASK-020" in page and "Bộ KH&amp;CN gửi bổ sung minh chứng" in page
+    # Every page says it is v2 and what changed from v1: the corrected file is new.
+    for name in ("index.html", "agencies/BKHCN.html", "en/index.html"):
+        text = (latest.path / "scorecard" / name).read_text(encoding="utf-8")
+        assert re.search(r"v2, (công bố ngày|published) ", text), name
+        assert re.search(r"(Thay đổi so với v1|Changes from v1): [^<]*(tệp mới nhận|"
+                         r"new files received): [1-9]", text), name
     # Only now is the audited build the working warehouse.
     assert _bkhcn_june_files(home / "warehouse.duckdb")[-1] == (corrupted.name, True, False)
 

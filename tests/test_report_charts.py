@@ -14,8 +14,10 @@ from dagster_project.lib.publish.report.charts import (
     FONT,
     STATUS_COLOURS,
     Bar,
+    Point,
     Tile,
     bar_chart,
+    line_chart,
     tile_map,
 )
 
@@ -30,9 +32,14 @@ LEGEND = {
 }
 
 
-def _tilemap_rows() -> list[dict[str, str]]:
+def _tilemap_csv() -> list[dict[str, str]]:
     with (REPORTS_DIR / "tilemap_provinces.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def _tilemap_rows() -> list[dict[str, str]]:
+    """The provinces of the tile map (the archipelagos, rows with ``part_of``, left out)."""
+    return [row for row in _tilemap_csv() if not row["part_of"]]
 
 
 def _current_provinces() -> dict[str, str]:
@@ -81,9 +88,9 @@ def test_tilemap_csv_has_the_34_current_provinces_in_unique_cells() -> None:
     assert len(provinces) == 34
     assert len(rows) == 34
     assert {r["agency_id"] for r in rows} == set(provinces)
-    cells = [(int(r["row"]), int(r["col"])) for r in rows]
+    cells = [(int(r["row"]), int(r["col"])) for r in _tilemap_csv()]
     assert len(set(cells)) == len(cells)
-    assert all(0 <= row < 16 and 0 <= col < 6 for row, col in cells)
+    assert all(0 <= row < 16 and 0 <= col < 7 for row, col in cells)
     # North at the top: Hà Nội above Huế above TP Hồ Chí Minh above Cà Mau.
     row_of = {r["agency_id"]: int(r["row"]) for r in rows}
     assert row_of["P_HA_NOI"] < row_of["P_HUE"] < row_of["P_HO_CHI_MINH"] < row_of["P_CA_MAU"]
@@ -227,3 +234,52 @@ def test_bar_chart_treats_nan_as_missing() -> None:
         [Bar("KH&CN", "Trung ương", float("nan"), "–")], title="T", axis_title="A", series_title="S"
     )
     assert "–" in _texts(svg)
+
+
+def test_the_archipelagos_are_drawn_with_their_provinces_and_never_scored(
+        tiles: list[Tile]) -> None:
+    archipelagos = {r["agency_id"]: r for r in _tilemap_csv() if r["part_of"]}
+    assert {(r["short_name"], r["part_of"]) for r in archipelagos.values()} == {
+        ("Hoàng Sa", "P_DA_NANG"), ("Trường Sa", "P_KHANH_HOA")}
+    cell = {r["agency_id"]: (int(r["row"]), int(r["col"])) for r in _tilemap_csv()}
+    # East of their provinces, across the sea.
+    assert cell["HOANG_SA"][1] > cell["P_DA_NANG"][1] + 1
+    assert cell["TRUONG_SA"][1] > cell["P_KHANH_HOA"][1] + 1
+    svg = tile_map(tiles, title="T", legend={**LEGEND, "territory": "Quần đảo, không chấm điểm"})
+    texts = _texts(svg)
+    for label in ("Hoàng Sa", "Trường Sa", "(Đà Nẵng)", "(Khánh Hòa)"):
+        assert label in texts, label
+    assert "Quần đảo, không chấm điểm" in texts
+    # A score given for an archipelago is not drawn: it is never scored.
+    scored = [*tiles, Tile("HOANG_SA", "Hoàng Sa", "99,9", "green", "Tốt")]
+    assert "99,9" not in _texts(tile_map(scored, title="T", legend=LEGEND))
+
+
+def test_a_chart_is_an_image_named_by_its_text_alternative(tiles: list[Tile]) -> None:
+    svg = tile_map(tiles, title="T", legend=LEGEND,
+                   description='Điểm từ 75,1 đến 92,4 <"trung vị">')
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == 'Điểm từ 75,1 đến 92,4 <"trung vị">'
+    assert ET.fromstring(tile_map(tiles, title="Tiêu đề", legend={})).get("aria-label") == (
+        "Tiêu đề")
+
+
+def _text_y(svg: str) -> dict[str, float]:
+    """Each text's y on the chart, from its translate()."""
+    return {text: float(y) for y, text in re.findall(
+        r'<text[^>]*transform="translate\([^,]*,([^)]*)\)"[^>]*>([^<]*)<', svg)}
+
+
+def test_a_line_chart_prints_every_value_and_draws_ranks_better_up() -> None:
+    points = [Point("2024", 5, "hạng 5"), Point("2025", 4, "hạng 4")]
+    rank = line_chart(points, title="T", description="Hạng 5 rồi hạng 4", target=3,
+                      target_text="Mục tiêu", lower_is_better=True)
+    ys = _text_y(rank)
+    assert ys["hạng 4"] < ys["hạng 5"]  # rank 4 is better: higher on the page
+    assert "Mục tiêu" in ys and "stroke-dasharray" in rank  # the target, as a dashed rule
+    assert not any(re.fullmatch(r"\d+\.\d+", text) for text in ys)  # no English decimals
+    assert ET.fromstring(rank).get("aria-label") == "Hạng 5 rồi hạng 4"
+    share = line_chart([Point("2023", 15.2, "15,2%"), Point("2025", 14.02, "14,02%")],
+                       title="T", description="D")
+    assert _text_y(share)["15,2%"] < _text_y(share)["14,02%"]

@@ -26,10 +26,13 @@ from dagster_project.lib.publish.release import (
     ReleaseInputs,
     code_version,
     latest_release,
+    next_version,
+    pending_changes,
     publish_release,
 )
 from dagster_project.lib.publish.report.context import FailedRule, GateSummary
 from dagster_project.lib.publish.report.publish import DOCUMENTS, gate_notes, write_report
+from dagster_project.lib.publish.report.versions import ReleaseNote
 from dagster_project.lib.quality.audit import Audit, read_audit
 from dagster_project.lib.quality.gate import (
     GateVerdict,
@@ -147,15 +150,23 @@ def unchanged_release(home: Home, period_key: str, notes: dict[str, Any]) -> Rel
 
 
 def render_scorecard(home: Home, run_id: str, period_key: str, warehouse: Path,
-                     audit: Audit, verdict: GateVerdict, reviews: ReviewLog) -> Path:
-    """Render both editions into the run's own folder, which readers never look at."""
+                     audit: Audit, verdict: GateVerdict, reviews: ReviewLog,
+                     release: ReleaseNote | None = None) -> Path:
+    """Render both editions into the run's own folder, which readers never look at.
+
+    The open data (every table as CSV and JSON, the data dictionary) goes to the run's
+    ``data/`` folder beside it, which becomes the release's ``data/``.
+    """
     folder = home.runs / run_id / "scorecard"
-    shutil.rmtree(folder, ignore_errors=True)
+    data = home.runs / run_id / "data"
+    for stale in (folder, data):
+        shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True)
     with (duckdb.connect(str(warehouse), read_only=True) as con,
           progress("Rendering the scorecard / Kết xuất bảng đánh giá", total=DOCUMENTS) as bar):
         write_report(con, period_key, folder, generated_at=datetime.now(VIETNAM_TIME),
-                     gate=gate_summary(audit, verdict, reviews), written=bar.advance)
+                     gate=gate_summary(audit, verdict, reviews), written=bar.advance,
+                     release=release, data_folder=data)
     (folder / "gate.json").write_text(json.dumps({
         "period": period_key,
         "run_id": run_id,
@@ -201,7 +212,13 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
         return MaterializeResult(metadata={
             "release": MetadataValue.path(str(same.path)), "release_version": same.version,
             "changes": "unchanged / không đổi", "working_warehouse_updated": True})
-    rendered = render_scorecard(home, run_id, period_key, warehouse, audit, verdict, reviews)
+    # The pages say which version they are and what changed: both are known before the
+    # release is written (publishing refuses another version number than this one).
+    published_at = datetime.now(VIETNAM_TIME)
+    note = ReleaseNote(next_version(home, period_key), published_at,
+                       pending_changes(home, warehouse, period_key))
+    rendered = render_scorecard(home, run_id, period_key, warehouse, audit, verdict, reviews,
+                                note)
     # The release keeps scorecard/, quality/ and data_docs/ side by side, as the run does:
     # the annex's links to the scorecard and to the Data Docs hold in both.
     docs = write_docs(home, run_id)
@@ -209,10 +226,11 @@ def scorecard(context: AssetExecutionContext, nq57: Nq57Settings) -> Materialize
                         scorecard=rendered / "index.html")
     release = publish_release(home, warehouse, ReleaseInputs(
         period_key=period_key, scorecard_dir=rendered, gate_dir=gate_folder(home, run_id),
-        run_id=run_id, published_at=datetime.now(VIETNAM_TIME), notes=notes,
-        folders={"quality": annex.parent, "data_docs": docs},
-        review_log_head=log_head(home, period_key)))
+        run_id=run_id, published_at=published_at, notes=notes,
+        folders={"quality": annex.parent, "data_docs": docs, "data": rendered.parent / "data"},
+        review_log_head=log_head(home, period_key), version=note.version))
     shutil.rmtree(rendered, ignore_errors=True)  # the release holds the copy readers see
+    shutil.rmtree(rendered.parent / "data", ignore_errors=True)
     promoted = promote_staging(home, run_id)
     context.log.info(f"Published {period_key}: release v{release.version}: {release.path} "
                      f"({release.manifest['changes_summary']})")

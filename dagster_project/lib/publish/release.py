@@ -36,8 +36,8 @@ from dagster_project.lib.ingest.regular_files import file_sha256
 from dagster_project.lib.quality.audit import mart_fingerprints
 from dagster_project.lib.quality.gate import catalogue_sha256
 
-__all__ = ["Release", "ReleaseInputs", "latest_release", "publish_release", "release_versions",
-           "verify_release"]
+__all__ = ["Release", "ReleaseInputs", "latest_release", "next_version", "pending_changes",
+           "publish_release", "release_versions", "verify_release"]
 
 MANIFEST = "manifest.json"
 LATEST = "latest.json"
@@ -69,6 +69,9 @@ class ReleaseInputs:
     review_log_head: dict[str, Any] | None = None
     # Further folders of the release by name, e.g. {"quality": annex, "data_docs": site}.
     folders: dict[str, Path] = field(default_factory=dict)
+    # The version the scorecard pages were rendered as ("v2, published ..."); publishing
+    # refuses to write it under another number.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,22 @@ def _changes(previous: Release | None, marts: dict[str, dict[str, Any]],
             "headline": figures, "new_input_files": new_files}
 
 
+def next_version(home: Home, period_key: str) -> int:
+    """The number the period's next release will have."""
+    return max(release_versions(home.releases / period_key), default=0) + 1
+
+
+def pending_changes(home: Home, warehouse: Path, period_key: str) -> dict[str, Any]:
+    """What the next release will differ in from the latest one, before it is written.
+
+    The same comparison :func:`publish_release` records in ``changes.json``, made early so
+    the scorecard pages can say what changed in the version they belong to.
+    """
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return _changes(latest_release(home, period_key), mart_fingerprints(con),
+                        _headline(con, period_key), _inputs(con))
+
+
 def _copy_tree(source: Path | None, target: Path) -> None:
     if source is not None and source.is_dir():
         shutil.copytree(source, target)
@@ -276,6 +295,9 @@ def publish_release(home: Home, warehouse: Path, inputs: ReleaseInputs) -> Relea
     for stale in period_dir.glob(".building-*"):  # left by a killed publication
         shutil.rmtree(stale, ignore_errors=True)
     version = max(release_versions(period_dir), default=0) + 1
+    if inputs.version is not None and inputs.version != version:
+        raise RuntimeError(f"the scorecard was rendered as v{inputs.version} but the next "
+                           f"release of {inputs.period_key} is v{version}: render it again")
     previous = latest_release(home, inputs.period_key)
     build = period_dir / f".building-v{version}-{os.getpid()}"
     build.mkdir()

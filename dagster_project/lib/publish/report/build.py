@@ -159,7 +159,10 @@ def build_report(inputs: ScorecardInputs, lang: Lang = "vi") -> Report:
         Section("xep-hang", _("Xếp hạng theo nhóm cơ quan"),
                 (_("Mỗi cơ quan được so sánh với các cơ quan cùng nhóm; bấm tên cơ quan để "
                    "xem trang chi tiết."), ranking.scoring_paragraph(c)), tuple(rankings)),
-        Section("ban-do", _("Bản đồ 34 tỉnh, thành phố"), (),
+        Section("so-do", _("Sơ đồ 34 tỉnh, thành phố"),
+                (_("Mỗi ô là một tỉnh, thành phố, tô màu theo vị trí trong nhóm 34 tỉnh, "
+                   "thành phố (một phần ba cao nhất, giữa, thấp nhất) và ghi hạng trong "
+                   "nhóm; xếp loại theo thang điểm chung ở bảng xếp hạng."),),
                 (ranking.tile_chart(c, None),
                  *((ranking.tile_chart(c, tile_component),) if tile_component else ()))),
         Section("kinh-phi", _("Kinh phí khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"),

@@ -21,6 +21,7 @@ point per letter whatever the caller's source produced.
 from __future__ import annotations
 
 import csv
+import html
 import math
 import re
 import unicodedata
@@ -52,6 +53,12 @@ STATUS_COLOURS: Mapping[str, str] = MappingProxyType(
         "red": "#D55E00",  # Okabe–Ito vermillion
         "missing": "#FFFFFF",  # white, drawn with a grey dashed outline
         "na": "#F0F0F0",  # light grey: the indicator does not apply
+        # Place within the peer group (tile maps): a diverging blue–grey–orange scale, so
+        # differences show even when every province is in the same absolute band.
+        "above": "#7FC3EC",  # light Okabe–Ito sky blue: the top third of the group
+        "middle": "#E3E3E3",  # grey: the middle third
+        "below": "#F5C27A",  # light Okabe–Ito orange: the bottom third
+        "territory": "#FFFFFF",  # an archipelago drawn with its province, not scored
     }
 )
 """Fill colour of each status code; black text reads on all of them (contrast >= 5:1)."""
@@ -130,6 +137,7 @@ class _Cell:
     short_name: str
     row: int
     col: int
+    part_of: str = ""  # an archipelago's province (Hoàng Sa: Đà Nẵng); empty for a province
 
 
 def bar_chart(
@@ -139,6 +147,7 @@ def bar_chart(
     axis_title: str,
     series_title: str,
     max_value: float = 1.0,
+    description: str | None = None,
 ) -> str:
     """Draw horizontal grouped bars as an inline SVG string.
 
@@ -155,6 +164,7 @@ def bar_chart(
         axis_title: Title of the x (value) axis.
         series_title: Title of the legend naming the series.
         max_value: Upper end of the x axis, as a ratio.
+        description: The chart's text alternative (``aria-label``); the title if None.
 
     Returns:
         One ``<svg>`` element, self-contained and deterministic.
@@ -225,10 +235,11 @@ def bar_chart(
         # exactly the column width.
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
-    return _render(chart)
+    return _render(chart, description or title)
 
 
-def tile_map(tiles: Sequence[Tile], *, title: str, legend: Mapping[str, str]) -> str:
+def tile_map(tiles: Sequence[Tile], *, title: str, legend: Mapping[str, str],
+             description: str | None = None) -> str:
     """Draw the 34 provinces as a grid of squares, a map that gives each province equal room.
 
     A geographic map would make small, dense provinces (Hà Nội, Bắc Ninh, Hưng Yên) nearly
@@ -240,9 +251,13 @@ def tile_map(tiles: Sequence[Tile], *, title: str, legend: Mapping[str, str]) ->
 
     Args:
         tiles: One tile per province; provinces of the CSV that have no tile are drawn as
-            ``missing`` with ``"–"`` so the map is always complete.
+            ``missing`` with ``"–"`` so the map is always complete. The archipelagos of the
+            CSV (Hoàng Sa with Đà Nẵng, Trường Sa with Khánh Hòa: rows with ``part_of``) are
+            always drawn, labelled with their province in brackets and never scored: the
+            legend's ``territory`` entry says so.
         title: Chart title.
         legend: Status code -> text, in the order to list them.
+        description: The chart's text alternative (``aria-label``); the title if None.
 
     Returns:
         One ``<svg>`` element, self-contained and deterministic.
@@ -272,9 +287,14 @@ def tile_map(tiles: Sequence[Tile], *, title: str, legend: Mapping[str, str]) ->
     by_id = {tile.agency_id: tile for tile in tiles}
     rows: list[dict[str, Any]] = []
     for cell in sorted(cells.values(), key=lambda c: (c.row, c.col)):
-        tile = by_id.get(cell.agency_id) or Tile(
-            cell.agency_id, cell.short_name, _NO_VALUE, "missing", _NO_VALUE
-        )
+        if cell.part_of:
+            parent = cells.get(cell.part_of)
+            tile = Tile(cell.agency_id, cell.short_name, "", "territory",
+                        f"({parent.short_name if parent else cell.part_of})")
+        else:
+            tile = by_id.get(cell.agency_id) or Tile(
+                cell.agency_id, cell.short_name, _NO_VALUE, "missing", _NO_VALUE
+            )
         label = _wrap(_nfc(tile.label), _LABEL_LINE)
         status_text = _wrap(_nfc(tile.status_text), _STATUS_LINE)
         rows.append(
@@ -303,7 +323,7 @@ def tile_map(tiles: Sequence[Tile], *, title: str, legend: Mapping[str, str]) ->
 
     layers = _tile_layers(rows) + _legend_layers(legend, top=_legend_top(cells))
     chart = alt.layer(*layers).properties(title=_nfc(title), width=width, height=height)
-    return _render(chart)
+    return _render(chart, description or title)
 
 
 def _squares(base: alt.Chart) -> list[alt.Chart]:
@@ -413,6 +433,7 @@ def _read_tilemap() -> dict[str, _Cell]:
                 short_name=_nfc(row["short_name"]),
                 row=int(row["row"]),
                 col=int(row["col"]),
+                part_of=row.get("part_of") or "",
             )
             for row in csv.DictReader(handle)
         }
@@ -420,13 +441,15 @@ def _read_tilemap() -> dict[str, _Cell]:
 
 _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 _DOCTYPE = re.compile(r"^\s*<!DOCTYPE[^>]*>\s*")
+_INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 
-def _render(chart: alt.LayerChart) -> str:
-    """Render a chart to one self-contained ``<svg>`` element.
+def _render(chart: alt.LayerChart, description: str) -> str:
+    """Render a chart to one self-contained ``<svg>`` element with a text alternative.
 
-    ``aria`` is off: the generated ARIA descriptions are in English whatever the report's
-    language, and the chart's text alternative is the table it is drawn from. External
+    Vega's ``aria`` is off: its generated descriptions are in English whatever the report's
+    language. The ``<svg>`` is instead an image (``role="img"``) named by ``description``,
+    in the report's language, and the figure links to the table it is drawn from. External
     data URLs are refused outright (``allowed_base_urls=[]``) so a chart can never fetch.
     """
     # One configure call: Altair's configure() replaces any configuration set before it.
@@ -438,7 +461,12 @@ def _render(chart: alt.LayerChart) -> str:
         svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "", 1)
     if not svg.startswith("<svg") or "viewBox" not in svg.split(">", 1)[0]:
         raise RuntimeError("vl-convert did not return an <svg> element with a viewBox")
-    return svg
+    # Vega still tags its mark groups (role="graphics-symbol", aria-roledescription): inside
+    # an image those only confuse assistive technology, so the image is named once, here.
+    root, body = svg.split(">", 1)
+    body = _INNER_ARIA.sub("", body)
+    label = html.escape(" ".join(_nfc(description).split()), quote=True)
+    return f'<svg role="img" aria-label="{label}"{root.removeprefix("<svg")}>{body}'
 
 
 def _wrap(text: str, max_letters: int) -> str:
@@ -466,6 +494,59 @@ def _nfc(text: str) -> str:
 def _unique(items: Any) -> list[str]:
     """Items in first-appearance order without repeats."""
     return list(dict.fromkeys(items))
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One figure of :func:`line_chart`: its period's label, value and printed text."""
+
+    period: str
+    value: float
+    text: str
+
+
+def line_chart(points: Sequence[Point], *, title: str, description: str,
+               target: float | None = None, target_text: str = "",
+               lower_is_better: bool = False) -> str:
+    """A small line chart of one series over its periods, with the target as a dashed rule.
+
+    Periods are categories in the order given (the figures of an indicator come monthly,
+    yearly or by quarter); every point prints its value, so the chart reads without the
+    axis. For a rank (``lower_is_better``) the axis runs downwards, so better is up.
+    """
+    if not points:
+        raise ValueError("line_chart needs at least one point")
+    rows = [{"period": _nfc(p.period), "value": float(p.value), "text": _nfc(p.text)}
+            for p in points]
+    order = [row["period"] for row in rows]
+    values = [row["value"] for row in rows] + ([target] if target is not None else [])
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    scale = alt.Scale(domain=[low - pad, high + pad], reverse=lower_is_better, nice=False,
+                      zero=False)
+    base = alt.Chart(alt.Data(values=rows))
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    # No axis numbers: they would be in the renderer's English format ("3.5"), and every
+    # point already prints its value in the report's own format.
+    y = alt.Y("value:Q", scale=scale, title=None,
+              axis=alt.Axis(labels=False, ticks=False, domain=False, tickCount=4, grid=True))
+    layers: list[alt.Chart] = [
+        base.mark_line(color=SERIES_COLOURS[0], point=alt.OverlayMarkDef(
+            color=SERIES_COLOURS[0], size=40)).encode(x=x, y=y),
+        base.mark_text(dy=-9, fontSize=10, color=_TEXT_COLOUR).encode(
+            x=x, y=y, text=alt.Text("text:N")),
+    ]
+    if target is not None:
+        rule = alt.Chart(alt.Data(values=[{"value": target, "text": _nfc(target_text)}]))
+        layers += [
+            rule.mark_rule(color=_TEXT_COLOUR, strokeDash=[4, 3]).encode(y=y),
+            rule.mark_text(align="right", baseline="bottom", dy=-2, fontSize=10,
+                           color=_TEXT_COLOUR).encode(
+                y=y, x=alt.value(CHART_WIDTH // 2), text=alt.Text("text:N")),
+        ]
+    chart = alt.layer(*layers).properties(title=_nfc(title), width=CHART_WIDTH // 2,
+                                          height=140)
+    return _render(chart, description)
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 4

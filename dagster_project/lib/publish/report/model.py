@@ -110,7 +110,7 @@ class Table:
         columns: The columns, in order.
         rows: One mapping per row, keyed by ``Column.key``; ``None`` is a missing value.
         note: An optional line under the table (definitions, the missing-data rule).
-        link_key: Optional row key holding a relative link for the first column (HTML only).
+        link_key: Optional row key holding a relative link for ``link_column`` (HTML only).
         screen_only: Left out of the print edition, which says where the list is.
         folded: Folded under its caption on the web page.
     """
@@ -127,6 +127,7 @@ class Table:
     folded: bool = False
     """Shown folded on the web page (its caption and row count open it): a list that backs
     a count above it, there to check against rather than to read first."""
+    link_column: str = "agency"  # the column whose cell ``link_key`` links (HTML only)
 
 
 @dataclass(frozen=True, slots=True)

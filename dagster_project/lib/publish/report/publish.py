@@ -8,6 +8,7 @@ XLSX. The two PDFs, the slow part, are rendered in parallel processes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,11 @@ import duckdb
 
 from dagster_project.lib.home.workers import worker_pool
 from dagster_project.lib.publish.report.build import build_report
-from dagster_project.lib.publish.report.context import GateSummary, ScorecardInputs
+from dagster_project.lib.publish.report.context import (
+    GateSummary,
+    ReportContext,
+    ScorecardInputs,
+)
 from dagster_project.lib.publish.report.figures import (
     QuarterFigures,
     agency_names,
@@ -29,6 +34,13 @@ from dagster_project.lib.publish.report.figures import (
     reporting_bodies,
 )
 from dagster_project.lib.publish.report.i18n import Translator
+from dagster_project.lib.publish.report.indicator_pages import (
+    indicator_history,
+    indicator_pages,
+    slug,
+    with_page_links,
+    write_series_csv,
+)
 from dagster_project.lib.publish.report.method import (
     AgencyResult,
     Body,
@@ -38,13 +50,16 @@ from dagster_project.lib.publish.report.method import (
     with_previous,
 )
 from dagster_project.lib.publish.report.model import LANGS, Formatter, Lang, Report
+from dagster_project.lib.publish.report.open_data import write_open_data
 from dagster_project.lib.publish.report.render import (
     ScorecardFiles,
     file_stem,
     pdf_from_html,
     render_print,
+    write_pages,
     write_scorecard_files,
 )
+from dagster_project.lib.publish.report.versions import ReleaseNote, with_release
 
 ENGLISH_DIR = "en"
 
@@ -107,17 +122,34 @@ DOCUMENTS = 2 * len(LANGS)
 def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, *,
                  generated_at: datetime, gate: GateSummary, method: Method | None = None,
                  pdf: bool = True, written: Callable[[], None] = lambda: None,
+                 release: ReleaseNote | None = None, data_folder: Path | None = None,
                  ) -> PublishedScorecard:
     """Write the quarter's scorecard into ``folder`` (Vietnamese) and ``folder/en``.
 
     ``written`` is called after each document (see ``DOCUMENTS``), for the run's progress.
+    ``release`` is the version the pages say they are; ``data_folder``, if given, receives
+    every table as CSV and JSON with the data dictionary (the release's ``data/``).
     """
     inputs = scorecard_inputs(con, period_key, generated_at=generated_at, gate=gate,
                               method=method)
-    reports = {lang: build_report(inputs, lang) for lang in LANGS}
+    if release is not None:
+        release = dataclasses.replace(release, data_folder=data_folder is not None)
+    reports = {lang: with_release(build_report(inputs, lang), release) for lang in LANGS}
+    if data_folder is not None:
+        write_open_data(reports, data_folder)
+    history = indicator_history(con, inputs.current.period.end)
     files: dict[Lang, ScorecardFiles] = {}
     for lang, report in reports.items():
-        files[lang] = write_scorecard_files(report, _folder(folder, lang))
+        # The site links each indicator line to its page; the print edition has no such pages.
+        site = with_page_links(report)
+        files[lang] = write_scorecard_files(site, _folder(folder, lang))
+        pages = indicator_pages(site, history, ReportContext(inputs, lang).name)
+        data_href = site.meta.get("data_href")
+        write_pages(site, [(p.page, f"../{data_href.removesuffix('index.html')}indicator-"
+                                    f"{slug(p.indicator_id)}.csv" if data_href else None)
+                           for p in pages], _folder(folder, lang))
+        if data_folder is not None and lang == "vi":
+            write_series_csv(data_folder, {p.indicator_id: p.rows for p in pages})
         written()
     if pdf:
         targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf"

@@ -28,6 +28,7 @@ from dagster_project.lib.publish.report.i18n import Translator
 from dagster_project.lib.publish.report.model import (
     Chart,
     Formatter,
+    Page,
     Report,
     Status,
     Table,
@@ -98,11 +99,62 @@ def render_page(report: Report, page_index: int | None = None) -> str:
         files={"pdf": f"{stem}.pdf", "xlsx": f"{stem}.xlsx"})
 
 
+SUMMARY_SECTION = "tom-tat"  # an executive summary section, when the report has one
+
+
+def _main_table(report: Report, table_id: str) -> Table | None:
+    return next((block for section in report.main.sections for block in section.blocks
+                 if isinstance(block, Table) and block.table_id == table_id), None)
+
+
+def key_message(report: Report) -> str | None:
+    """The cover's one sentence: the headline figures the cards show, in words.
+
+    Built from the headline table's card rows (rate when there is one, else the count), so
+    the cover says exactly what the first screen of the site says.
+    """
+    headline = _main_table(report, "headline")
+    if headline is None:
+        return None
+    fmt, _ = Formatter(report.lang), Translator(report.lang)
+    column = {col.key: col for col in headline.columns}
+    # Formatted as the table's columns format them, so the cover has the table's precision.
+    parts = [f"{row['figure']}: " + (fmt.cell(row["rate"], column["rate"])
+                                    if row.get("rate") is not None
+                                    else fmt.cell(row.get("count"), column["count"]))
+             for row in headline.rows if row.get("card")]
+    if not parts:
+        return None
+    return _("Kết quả chính {period}: {figures}.", period=report.meta["period_text"],
+             figures="; ".join(parts))
+
+
+def render_indicator_page(report: Report, page: Page, download: str | None) -> str:
+    """The HTML of one indicator's page (``chi-tieu/<id>.html``), one folder down."""
+    env = _environment(report, href=lambda link: link)
+    here = f"{page.page_id}.html"  # the page id is its path: chi-tieu/11-5
+    extra = {"download": download} if download else {}
+    return env.get_template(PAGE_TEMPLATE).render(report=report, page=page, root="../",
+                                                  here=here, files={}, **extra)
+
+
+def write_pages(report: Report, pages: list[tuple[Page, str | None]], folder: Path) -> list[Path]:
+    """Write further pages of one language (``folder`` is the language's scorecard root)."""
+    written = []
+    for page, download in pages:
+        target = folder / f"{page.page_id}.html"
+        written.append(_write_text(target, render_indicator_page(report, page, download)))
+    return written
+
+
 def render_print(report: Report) -> str:
-    """The HTML of the print edition: the main page, then every agency on its own page."""
+    """The HTML of the print edition: cover, contents, the main page, bodies as an appendix."""
     env = _environment(report, href=lambda link: "#agency-" + Path(link).stem,
                        print_edition=True)
-    return env.get_template(PRINT_TEMPLATE).render(report=report)
+    summary = next((s for s in report.main.sections if s.section_id == SUMMARY_SECTION), None)
+    return env.get_template(PRINT_TEMPLATE).render(
+        report=report, headline=_main_table(report, "headline"), summary=summary,
+        key_message=key_message(report))
 
 
 def _fetcher_within(root: Path) -> Any:
@@ -126,13 +178,23 @@ def _fetcher_within(root: Path) -> Any:
     return _Within(allowed_protocols={"file"})
 
 
+#: PDF/UA-1: a tagged PDF (structure tree of headings, tables, lists; reading order) that a
+#: screen reader can follow, with the document's language and title in its metadata.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def pdf_from_html(html: str, target: Path) -> Path:
-    """Render print HTML to an A4 PDF at ``target``, fetching nothing outside its folder."""
+    """Render print HTML to a tagged A4 PDF at ``target``, fetching nothing outside its folder.
+
+    The bookmarks come from the headings (``bookmark-level`` in the stylesheet), the language
+    from ``<html lang>`` and the title from ``<title>``, which PDF/UA requires.
+    """
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
 
     with replacing(target) as temporary:
         HTML(string=html, base_url=str(target.parent),
-             url_fetcher=_fetcher_within(target.parent)).write_pdf(temporary)
+             url_fetcher=_fetcher_within(target.parent)).write_pdf(
+                 temporary, pdf_variant=PDF_VARIANT)
     return target
 
 

@@ -6,6 +6,8 @@ Nothing here reads the marts: it shows the scores the method computed
 
 from __future__ import annotations
 
+import math
+import statistics
 from typing import Any
 
 from dagster_project.lib.publish.report import charts
@@ -69,36 +71,91 @@ def ranking_table(c: ReportContext, group_id: str) -> Table:
                         share=c.fmt.pct(method.min_weight_share, 0)))
 
 
-def tile_chart(c: ReportContext, component_id: str | None) -> Chart:
-    """The 34 provinces on a tile map, by composite or by one component's score."""
-    _ = c._
-    method = c.inputs.method
-    tiles = []
+def group_ranks(scores: dict[str, float]) -> dict[str, int]:
+    """Ranks within a group by score, highest first; equal scores share a rank (1, 2, 2, 4)."""
+    ordered = sorted(scores.values(), reverse=True)
+    return {agency_id: ordered.index(score) + 1 for agency_id, score in scores.items()}
+
+
+def third(rank: int, ranked: int) -> str:
+    """Which third of the group a rank falls in: ``above``, ``middle`` or ``below``."""
+    if rank <= math.ceil(ranked / 3):
+        return "above"
+    if rank > ranked - math.ceil(ranked / 3):
+        return "below"
+    return "middle"
+
+
+def _tile_scores(c: ReportContext, component_id: str | None) -> dict[str, float | None]:
+    scores: dict[str, float | None] = {}
     for result in c.inputs.results.get("province", []):
         if component_id is None:
-            score, reason = result.composite, None
+            scores[result.agency_id] = result.composite
         else:
             comp = result.component(component_id)
-            score = comp.score if comp else None
-            reason = comp.measure.reason if comp else NA
-        status = c.band(score, reason)
-        row = c.inputs.agencies.get(result.agency_id, {})
-        label = (row.get("short_name_vi") or row.get("name_vi") or result.agency_id)
-        tiles.append(charts.Tile(result.agency_id, label.removeprefix("TP "),
-                                 c.fmt.number(score, 0),
-                                 status.code if status.code != "na" else "missing",
-                                 status.text))
-    legend = {b.code: f"{b.label(c.lang)} (≥ {c.fmt.int(b.minimum)})" for b in method.bands}
-    legend["missing"] = _("Thiếu số liệu")
+            scores[result.agency_id] = comp.score if comp else None
+    return scores
+
+
+def tile_chart(c: ReportContext, component_id: str | None) -> Chart:
+    """The 34 provinces on a tile diagram, by composite or by one component's score.
+
+    Colour says where a province stands *within its peer group* (top, middle or bottom
+    third by rank), not its absolute band: when every province is "Tốt", bands alone would
+    paint the diagram one colour. Each tile prints its score and its rank in the group;
+    Hoàng Sa and Trường Sa are drawn with their provinces, unscored.
+    """
+    _ = c._
+    scores = _tile_scores(c, component_id)
+    scored = {a: float(v) for a, v in scores.items() if v is not None}
+    ranks = group_ranks(scored)
+    cut = math.ceil(len(scored) / 3)
+    tiles = []
+    for agency_id in scores:
+        row = c.inputs.agencies.get(agency_id, {})
+        label = (row.get("short_name_vi") or row.get("name_vi") or agency_id).removeprefix("TP ")
+        if agency_id in ranks:
+            tiles.append(charts.Tile(agency_id, label, c.fmt.number(scored[agency_id], 1),
+                                     third(ranks[agency_id], len(scored)),
+                                     _("hạng {rank}", rank=ranks[agency_id])))
+        else:
+            tiles.append(charts.Tile(agency_id, label, "–", "missing", _("thiếu số liệu")))
+    legend = {
+        "above": _("Hạng 1–{last}: nhóm cao", last=cut),
+        "middle": _("Hạng {first}–{last}: nhóm giữa", first=cut + 1,
+                    last=len(scored) - cut),
+        "below": _("Hạng {first}–{last}: nhóm thấp",
+                   first=len(scored) - cut + 1, last=len(scored)),
+        "missing": _("Thiếu số liệu"),
+        "territory": _("Quần đảo, không chấm điểm"),
+    }
     if component_id is None:
         title = _("Điểm tổng hợp của 34 tỉnh, thành phố")
     else:
-        comp = next(x for x in method.components if x.component_id == component_id)
+        comp = next(x for x in c.inputs.method.components if x.component_id == component_id)
         title = _("{component}: điểm của 34 tỉnh, thành phố", component=comp.label(c.lang))
-    group = next((g for g in method.peer_groups if g.group_id == "province"), None)
+    group = next((g for g in c.inputs.method.peer_groups if g.group_id == "province"), None)
     return Chart(f"tiles-{component_id or 'composite'}", title,
-                 charts.tile_map(tiles, title=title, legend=legend), "ranking-province",
+                 charts.tile_map(tiles, title=title, legend=legend,
+                                 description=tile_description(c, title, scored, ranks)),
+                 "ranking-province",
                  _("Xếp hạng: {group}", group=group.label(c.lang)) if group else None)
+
+
+def tile_description(c: ReportContext, title: str, scored: dict[str, float],
+                     ranks: dict[str, int]) -> str:
+    """The diagram in words (its text alternative): spread, median, first and last."""
+    _ = c._
+    if not scored:
+        return _("{title}: chưa có điểm.", title=title)
+    order = sorted(scored, key=lambda a: (ranks[a], c.name(a)))
+    values = sorted(scored.values())
+    return _("{title}. Sơ đồ ô, mỗi ô một tỉnh, thành phố, tô màu theo vị trí trong nhóm. "
+             "Điểm từ {low} đến {high}, trung vị {median}. Cao nhất: {first}; thấp nhất: "
+             "{last}. Hoàng Sa (Đà Nẵng) và Trường Sa (Khánh Hòa) được thể hiện, không chấm "
+             "điểm.", title=title, low=c.fmt.number(values[0], 1),
+             high=c.fmt.number(values[-1], 1), median=c.fmt.number(statistics.median(values), 1),
+             first=c.name(order[0]), last=c.name(order[-1]))
 
 
 def scoring_paragraph(c: ReportContext) -> str:
