@@ -110,18 +110,14 @@ def _main_table(report: Report, table_id: str) -> Table | None:
 def key_message(report: Report) -> str | None:
     """The cover's one sentence: the headline figures the cards show, in words.
 
-    Built from the headline table's card rows (rate when there is one, else the count), so
-    the cover says exactly what the first screen of the site says.
+    Built from the headline table's card rows with the card's own text (23,35%; 8/12), so
+    the cover says exactly what the first screen of the site says, in its precision.
     """
     headline = _main_table(report, "headline")
     if headline is None:
         return None
-    fmt, _ = Formatter(report.lang), Translator(report.lang)
-    column = {col.key: col for col in headline.columns}
-    # Formatted as the table's columns format them, so the cover has the table's precision.
-    parts = [f"{row['figure']}: " + (fmt.cell(row["rate"], column["rate"])
-                                    if row.get("rate") is not None
-                                    else fmt.cell(row.get("count"), column["count"]))
+    _ = Translator(report.lang)
+    parts = [f"{row['figure'].lstrip('— ')}: {row['card_value']}"
              for row in headline.rows if row.get("card")]
     if not parts:
         return None
