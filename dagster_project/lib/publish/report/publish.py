@@ -3,13 +3,16 @@
 This is the one entry point the publish asset calls: read the figures of the quarter and
 the quarter before, score both with ``reports/method.yml`` (so rank movement compares like
 with like), build the Vietnamese and English reports, and write each as HTML pages, PDF and
-XLSX. The two PDFs, the slow part, are rendered in parallel processes.
+XLSX. The two PDFs, the slow part, are rendered in parallel processes while the pages are
+written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from concurrent import futures
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +54,7 @@ from dagster_project.lib.publish.report.method import (
 )
 from dagster_project.lib.publish.report.model import LANGS, Formatter, Lang, Report
 from dagster_project.lib.publish.report.open_data import write_open_data
+from dagster_project.lib.publish.report.query import Row
 from dagster_project.lib.publish.report.render import (
     ScorecardFiles,
     file_stem,
@@ -138,29 +142,43 @@ def write_report(con: duckdb.DuckDBPyConnection, period_key: str, folder: Path, 
     if data_folder is not None:
         write_open_data(reports, data_folder)
     history = indicator_history(con, inputs.current.period.end)
+    targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf" for lang, r in reports.items()}
     files: dict[Lang, ScorecardFiles] = {}
-    for lang, report in reports.items():
-        # The site links each indicator line to its page; the print edition has no such pages.
-        site = with_page_links(report)
-        files[lang] = write_scorecard_files(site, _folder(folder, lang))
-        pages = indicator_pages(site, history, ReportContext(inputs, lang).name)
-        data_href = site.meta.get("data_href")
-        write_pages(site, [(p.page, f"../{data_href.removesuffix('index.html')}indicator-"
-                                    f"{slug(p.indicator_id)}.csv" if data_href else None)
-                           for p in pages], _folder(folder, lang))
-        if data_folder is not None and lang == "vi":
-            write_series_csv(data_folder, {p.indicator_id: p.rows for p in pages})
-        written()
+    with contextlib.ExitStack() as stack:
+        pending: list[futures.Future[Any]] = []
+        if pdf:
+            # The PDFs, the slow part, render in their own processes while this one writes
+            # the pages and workbooks of both editions.
+            pool = stack.enter_context(worker_pool(len(LANGS)))
+            pending = [pool.submit(pdf_from_html, render_print(reports[lang]), targets[lang])
+                       for lang in LANGS]
+        for lang, report in reports.items():
+            files[lang] = _write_site(report, _folder(folder, lang), history, inputs, lang,
+                                      data_folder)
+            written()
+        for job in pending:
+            job.result()
+            written()
     if pdf:
-        targets = {lang: _folder(folder, lang) / f"{file_stem(r)}.pdf"
-                   for lang, r in reports.items()}
-        jobs = [(render_print(reports[lang]), targets[lang]) for lang in LANGS]
-        with worker_pool(len(jobs)) as pool:
-            for _ in pool.map(pdf_from_html, *zip(*jobs, strict=True)):
-                written()
         files = {lang: ScorecardFiles(f.index, f.agency_pages, targets[lang], f.xlsx)
                  for lang, f in files.items()}
     return PublishedScorecard(reports, files)
+
+
+def _write_site(report: Report, folder: Path, history: list[Row], inputs: ScorecardInputs,
+                lang: Lang, data_folder: Path | None) -> ScorecardFiles:
+    """One edition's pages, workbook and indicator pages (and, for Vietnamese, their CSVs)."""
+    # The site links each indicator line to its page; the print edition has no such pages.
+    site = with_page_links(report)
+    files = write_scorecard_files(site, folder)
+    pages = indicator_pages(site, history, ReportContext(inputs, lang).name)
+    data_href = site.meta.get("data_href")
+    write_pages(site, [(p.page, f"../{data_href.removesuffix('index.html')}indicator-"
+                                f"{slug(p.indicator_id)}.csv" if data_href else None)
+                       for p in pages], folder)
+    if data_folder is not None and lang == "vi":
+        write_series_csv(data_folder, {p.indicator_id: p.rows for p in pages})
+    return files
 
 
 def gate_notes(approval: Mapping[str, Any] | None, auto_approved: bool,
