@@ -108,9 +108,14 @@ def _script(code: str, *args: str) -> list[str]:
 
 
 def _last_json(output: str) -> object:
-    """The last JSON line a step printed (DuckDB's progress bar may share its line)."""
-    lines = [line.strip() for line in re.split(r"[\r\n]", output)]
-    return json.loads([line for line in lines if line.startswith(("[", "{"))][-1])
+    """The last JSON line a step printed (DuckDB's progress bar may share its line).
+
+    The bar is drawn without brackets, so a line's JSON starts at its first ``[`` or ``{``.
+    """
+    found = [match[0] for match in re.finditer(r"[\[{][^\r\n]*", output)]
+    if not found:
+        raise RuntimeError(f"no JSON in the step's output:\n{output[-2000:]}")
+    return json.loads(found[-1])
 
 
 def _export(folder: Path, rows: int) -> Path:
