@@ -94,6 +94,23 @@ def published_home(demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory) -
     return home
 
 
+@pytest.fixture(scope="module")
+def release(published_home: Path) -> Path:
+    """The release ``published_home`` published for 2026-Q2 (its latest version)."""
+    from dagster_project.lib.home.paths import Home
+    from dagster_project.lib.publish.release import latest_release
+
+    found = latest_release(Home(published_home), "2026-Q2")
+    assert found is not None
+    return found.path
+
+
+@pytest.fixture(scope="module")
+def site(release: Path) -> Path:
+    """The scorecard folder of that release."""
+    return release / "scorecard"
+
+
 def copy_home(source: Path, target: Path) -> Path:
     """A working copy of a home: links kept as links, run history and staging left out."""
     shutil.copytree(source, target, symlinks=True,

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.home.paths import Home
-from dagster_project.lib.publish.release import latest_release
 from dagster_project.lib.publish.report.open_data import mart_columns
 from tests.browser import Chromium, pdf_page_count
 
@@ -35,18 +33,6 @@ SECTIONS = ("Số liệu chính toàn quốc", "Xếp hạng theo nhóm cơ quan
             "Phụ lục: Kết quả của từng cơ quan")
 #: Pages axe-core checks: the index, one body page, the English index, an indicator's page.
 AXE_PAGES = ("index.html", "agencies/TTCP.html", "en/index.html", "chi-tieu/10.html")
-
-
-@pytest.fixture(scope="module")
-def release(published_home: Path) -> Path:
-    found = latest_release(Home(published_home), PERIOD)
-    assert found is not None
-    return found.path
-
-
-@pytest.fixture(scope="module")
-def site(release: Path) -> Path:
-    return release / "scorecard"
 
 
 def _poppler(*args: str) -> str:

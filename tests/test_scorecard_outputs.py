@@ -47,20 +47,6 @@ SCRIPT = "<script>alert('nq57')</script> Nhiệm vụ thử"
 FORMULA = '=HYPERLINK("http://evil.example","Bấm vào đây")'
 
 
-@pytest.fixture(scope="module")
-def release(published_home: Path) -> Path:
-    """The 2026-Q2 release folder."""
-    found = latest_release(Home(published_home), PERIOD)
-    assert found is not None
-    return found.path
-
-
-@pytest.fixture(scope="module")
-def site(release: Path) -> Path:
-    """The scorecard folder of the release."""
-    return release / "scorecard"
-
-
 def _expected_rank(release: Path, group: str, agency_id: str) -> int | None:
     """The rank the method gives, computed here from the release's own marts."""
     with open_release_marts(release / "marts") as con:
